@@ -2,12 +2,14 @@ import { Type, type Static } from 'typebox';
 
 export const DOMAINS = ['law_enforcement', 'work_safety', 'public_order', 'livelihood', 'ecology'] as const;
 export type Domain = (typeof DOMAINS)[number];
-export const DomainSchema = Type.Union(DOMAINS.map((d) => Type.Literal(d)));
+// Type.Enum, not Type.Union(DOMAINS.map(Type.Literal)): the mapped array loses
+// the tuple type and Static<> collapses to `never`.
+export const DomainSchema = Type.Enum(DOMAINS);
 
 /** Level 1 is the gravest. */
 export const LEVELS = [1, 2, 3] as const;
 export type Level = (typeof LEVELS)[number];
-export const LevelSchema = Type.Union(LEVELS.map((l) => Type.Literal(l)));
+export const LevelSchema = Type.Enum(LEVELS);
 
 export const CatalogueItem = Type.Object({
   code: Type.String({ pattern: '^[A-Z]{2}-[0-9]{2}$' }),
