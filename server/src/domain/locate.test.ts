@@ -4,7 +4,7 @@ import { Delaunay } from 'd3-delaunay';
 import seedrandom from 'seedrandom';
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { GridIndex, placeInArea, prepareArea, type LocatableGrid } from './locate.ts';
+import { GridIndex, classifyBox, placeInArea, prepareArea, type LocatableGrid } from './locate.ts';
 
 const square = (x0: number, y0: number, x1: number, y1: number): Position[] => [
   [x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0],
@@ -121,6 +121,41 @@ describe('holes and MultiPolygons', () => {
     expect(open.locate(2, 2)?.code).toBe('O');
     expect(open.locate(0, 2)?.code).toBe('O'); // the closing edge counts
     expect(open.locate(-1, 2)).toBeUndefined();
+  });
+});
+
+describe('whole-cell answers', () => {
+  it('classifies boxes against an area with a hole', () => {
+    const area = prepareArea(poly(square(10, 10, 20, 20), square(13, 13, 17, 17)));
+    expect(classifyBox(area, 11, 11, 12, 12)).toBe('contains');
+    expect(classifyBox(area, 14, 14, 16, 16)).toBe('disjoint'); // inside the hole
+    expect(classifyBox(area, 21, 11, 22, 12)).toBe('disjoint');
+    expect(classifyBox(area, 12, 14, 14, 15)).toBe('partial'); // across the hole's edge
+    expect(classifyBox(area, 9, 9, 21, 21)).toBe('partial'); // around everything
+    expect(classifyBox(area, 20, 11, 21, 12)).toBe('partial'); // touching the outer edge
+    // A diagonal edge passing near, but not through, a box's corner.
+    const tri = prepareArea(poly([[0, 0], [10, 0], [0, 10], [0, 0]]));
+    expect(classifyBox(tri, 4.9, 4.9, 4.99, 4.99)).toBe('contains'); // corner sum 9.98 < 10
+    expect(classifyBox(tri, 4.9, 4.9, 5.1, 5.1)).toBe('partial');
+    expect(classifyBox(tri, 5.01, 5.01, 6, 6)).toBe('disjoint');
+  });
+
+  it('lets a smaller code that overlaps part of a bigger grid win where it lies', () => {
+    // Not a valid tiling, but the rule (smallest code wins) must still hold.
+    const index = new GridIndex([
+      { code: 'B-big', geometry: poly(square(0, 0, 10, 10)) },
+      { code: 'A-small', geometry: poly(square(2, 2, 3, 3)) },
+    ]);
+    expect(index.locate(2.5, 2.5)?.code).toBe('A-small');
+    expect(index.locate(3, 2.5)?.code).toBe('A-small');
+    expect(index.locate(3.01, 2.5)?.code).toBe('B-big');
+    expect(index.locate(8, 8)?.code).toBe('B-big');
+    const rng = seedrandom('overlap');
+    for (let i = 0; i < 2000; i++) {
+      const x = rng() * 10, y = rng() * 10;
+      const inA = x >= 2 && x <= 3 && y >= 2 && y <= 3;
+      expect(index.locate(x, y)?.code).toBe(inA ? 'A-small' : 'B-big');
+    }
   });
 });
 
