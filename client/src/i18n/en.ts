@@ -48,6 +48,7 @@ export const en: Messages = {
   sensorType: { smoke: 'Smoke', temperature: 'Temperature', gas: 'Gas', electrical: 'Electrical fire' },
   deviceStatus: { online: 'Online', offline: 'Offline', fault: 'Fault' },
   details: {
+    title: 'Details',
     close: 'Close',
     empty: 'Click a grid, service station or camera on the map for details',
     grid: 'Grid',

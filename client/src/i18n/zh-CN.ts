@@ -47,6 +47,7 @@ export const zhCN = {
   sensorType: { smoke: '烟感', temperature: '温感', gas: '燃气', electrical: '电气火灾' },
   deviceStatus: { online: '在线', offline: '离线', fault: '故障' },
   details: {
+    title: '详情',
     close: '关闭',
     empty: '点击地图上的网格、党群服务站或摄像机查看详情',
     grid: '网格信息',
