@@ -1,10 +1,8 @@
 // `npm run generate`: writes data/generated/newarea.json (commit it; the server loads it at start).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { generateNewArea } from './generate.ts';
-
-export const GENERATED_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'generated', 'newarea.json');
+import { GENERATED_FILE_PATH as GENERATED_FILE } from './paths.ts';
 
 const started = performance.now();
 const data = generateNewArea();

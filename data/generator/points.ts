@@ -30,12 +30,13 @@ export function pointInCell(cell: Cell, rng: Rng): [number, number] {
 export function placeStations(placed: PlacedGrid[]): PointRecord[] {
   const rng = makeRng('stations');
   const chosen = new Map<number, boolean>(); // grid index -> first station of its community
-  // One per community first (its most populous comprehensive grid), the rest where most households live.
+  // One per community first (its most populous grid; a comprehensive one where there is any),
+  // the rest where most households live.
   const byCommunity = new Map<string, number>();
+  const rank = (p: PlacedGrid) => p.grid.households + (p.grid.kind === 'comprehensive' ? 1e6 : 0);
   placed.forEach((p, i) => {
-    if (p.grid.kind !== 'comprehensive') return;
     const best = byCommunity.get(p.grid.communityCode);
-    if (best === undefined || placed[best].grid.households < p.grid.households) byCommunity.set(p.grid.communityCode, i);
+    if (best === undefined || rank(placed[best]) < rank(p)) byCommunity.set(p.grid.communityCode, i);
   });
   for (const i of byCommunity.values()) chosen.set(i, true);
   const rest = placed
