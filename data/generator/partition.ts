@@ -27,8 +27,9 @@ function grow(cells: Cell[], pool: number[], units: Unit[], noiseStream: string)
   };
   const take = (u: number, c: number) => { owner.set(c, u); free.delete(c); count[u]++; };
   units.forEach((unit, u) => take(u, unit.start));
+  type Move = { u: number; c: number; cost: number };
   for (;;) {
-    let best: { u: number; c: number; cost: number } | null = null;
+    let best = null as Move | null;
     const order = units.map((_, u) => u).filter((u) => count[u] < units[u].quota).sort((a, b) => count[a] / units[a].quota - count[b] / units[b].quota || a - b);
     for (const u of order) {
       for (const [c, o] of owner) {
