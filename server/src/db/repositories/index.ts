@@ -1,0 +1,35 @@
+// All repositories bound to one pool: what the `repositories` plugin decorates.
+import type pg from 'pg';
+import type { Catalogue } from '../../../../shared/schemas/catalogue.ts';
+import type { NewAreaData } from '../../../../data/types.ts';
+import { loadCatalogue, readCatalogue } from './catalogue-repository.ts';
+import { loadNewArea, NEWAREA_DATASET, storedVersion } from './dataset-repository.ts';
+import * as geo from './geo-repository.ts';
+import { ping } from './health-repository.ts';
+
+export function createRepositories(pool: pg.Pool) {
+  return {
+    dataset: {
+      version: () => storedVersion(pool, NEWAREA_DATASET),
+      load: (data: NewAreaData) => loadNewArea(pool, data),
+    },
+    catalogue: {
+      load: (catalogue: Catalogue) => loadCatalogue(pool, catalogue),
+      read: () => readCatalogue(pool),
+    },
+    geo: {
+      towns: () => geo.listTowns(pool),
+      communities: (filter?: geo.AreaFilter) => geo.listCommunities(pool, filter),
+      grids: (filter?: geo.AreaFilter) => geo.listGrids(pool, filter),
+      stations: (filter?: geo.AreaFilter) => geo.listStations(pool, filter),
+      cameras: (filter?: geo.AreaFilter) => geo.listCameras(pool, filter),
+      sensors: (filter?: geo.AreaFilter) => geo.listSensors(pool, filter),
+      basemap: () => geo.listBasemap(pool),
+      gridsForIndex: () => geo.listGridsForIndex(pool),
+    },
+    health: { ping: () => ping(pool) },
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
+export type { AreaFilter, IndexedGrid } from './geo-repository.ts';

@@ -1,0 +1,55 @@
+// Process lifecycle only: configuration, start, print where to look, and a
+// graceful stop on SIGINT/SIGTERM (app closed first, then the database).
+import { ConfigError, loadConfig } from './config.ts';
+import { startProduct } from './start.ts';
+
+/** A stuck close must not keep a container from stopping forever. */
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const product = await startProduct({
+    port: config.port,
+    host: config.host,
+    databaseUrl: config.databaseUrl,
+    pgDataDir: config.pgDataDir,
+    pgPort: config.pgPort,
+    dataFile: config.dataFile,
+    logger: { level: config.logLevel },
+  });
+  const { url } = product;
+  console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    product.app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      console.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    product.close().then(
+      () => {
+        console.log('stopped cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('error while shutting down:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else console.error('Failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

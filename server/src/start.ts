@@ -1,0 +1,68 @@
+// The whole product in one call: embedded PostgreSQL (unless a databaseUrl is
+// given), the app, listening. Used by main.ts and by end-to-end tests.
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp, type App } from './app.ts';
+import { DEFAULT_PG_DATA_DIR, DEFAULT_PG_PORT } from './config.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded.ts';
+
+export interface StartOptions {
+  /** 0 picks a free port. Defaults to 8080. */
+  port?: number;
+  host?: string;
+  /** An external PostgreSQL; without it the embedded one starts under pgDataDir. */
+  databaseUrl?: string;
+  pgDataDir?: string;
+  /** Preferred port of the embedded PostgreSQL. */
+  pgPort?: number;
+  dataFile?: string;
+  clientDir?: string | false;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface RunningProduct {
+  /** e.g. http://localhost:8080/ */
+  url: string;
+  app: App;
+  /** Closes the app (connections drained), then stops the embedded PostgreSQL. */
+  close(): Promise<void>;
+}
+
+export async function startProduct(options: StartOptions = {}): Promise<RunningProduct> {
+  let postgres: RunningPostgres | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    postgres = await startEmbeddedPostgres({
+      dataDir: options.pgDataDir ?? DEFAULT_PG_DATA_DIR,
+      port: options.pgPort ?? DEFAULT_PG_PORT,
+    });
+    databaseUrl = postgres.url;
+  }
+
+  let app: App | undefined;
+  try {
+    app = await buildApp({ databaseUrl, dataFile: options.dataFile, logger: options.logger, clientDir: options.clientDir });
+    const host = options.host ?? '0.0.0.0';
+    await app.listen({ port: options.port ?? 8080, host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    const started = app;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${shownHost}:${port}/`,
+      app: started,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await started.close();
+          } finally {
+            await postgres?.stop();
+          }
+        })()),
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await postgres?.stop();
+    throw err;
+  }
+}
