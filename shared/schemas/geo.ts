@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import { AreaGeometry, Code, Feature, FeatureCollection, PointGeometry } from './common.ts';
 
 export const GRID_KINDS = ['comprehensive', 'enterprise'] as const;
-export const GridKind = Type.Union(GRID_KINDS.map((k) => Type.Literal(k)));
+// Type.Enum, not Type.Union(xs.map(Type.Literal)): the mapped array loses the tuple type and Static<> is `never`.
+export const GridKind = Type.Enum(GRID_KINDS);
 export type GridKind = (typeof GRID_KINDS)[number];
 
 export const TownProperties = Type.Object({
@@ -66,8 +67,8 @@ export const CAMERA_STATUSES = ['online', 'offline', 'fault'] as const;
 export const CameraProperties = Type.Object({
   code: Code,
   name: Type.String(),
-  type: Type.Union(CAMERA_TYPES.map((k) => Type.Literal(k))),
-  status: Type.Union(CAMERA_STATUSES.map((k) => Type.Literal(k))),
+  type: Type.Enum(CAMERA_TYPES),
+  status: Type.Enum(CAMERA_STATUSES),
   gridCode: Code,
   communityCode: Code,
   townCode: Code,
@@ -78,8 +79,8 @@ export const SENSOR_TYPES = ['smoke', 'temperature', 'gas', 'electrical'] as con
 export const SensorProperties = Type.Object({
   code: Code,
   name: Type.String(),
-  type: Type.Union(SENSOR_TYPES.map((k) => Type.Literal(k))),
-  status: Type.Union(CAMERA_STATUSES.map((k) => Type.Literal(k))),
+  type: Type.Enum(SENSOR_TYPES),
+  status: Type.Enum(CAMERA_STATUSES),
   gridCode: Code,
   communityCode: Code,
   townCode: Code,
