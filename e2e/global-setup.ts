@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startProduct } from '../server/src/start.ts';
 import { ensureClientBuilt } from './build-client.ts';
@@ -13,10 +14,22 @@ declare module 'vitest' {
   }
 }
 
+/** A port nobody listens on right now, so PostgreSQL never fights for a fixed one. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureClientBuilt();
   const pgDataDir = await mkdtemp(join(tmpdir(), 'gcc-e2e-pg-'));
-  const product = await startProduct({ port: 0, pgDataDir });
+  const product = await startProduct({ port: 0, host: '127.0.0.1', pgDataDir, pgPort: await freePort() });
   project.provide('baseUrl', product.url);
   return async () => {
     await product.close();

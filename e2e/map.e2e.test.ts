@@ -6,6 +6,7 @@ import type {
   CameraCollection, GridCollection, StationCollection, TownCollection,
 } from '../shared/schemas/geo.ts';
 import { LAYER } from '../client/src/map/layer-ids.ts';
+import { featureKey } from '../client/src/map/feature-key.ts';
 import { zhCN } from '../client/src/i18n/zh-CN.ts';
 import { en } from '../client/src/i18n/en.ts';
 import { foreignRequests, launchBrowser, openMapPage, screenshot, waitForDrawnMap, waitForRepaint, type MapPage } from './browser.ts';
@@ -119,7 +120,7 @@ describe('the district map', () => {
     const households = new Intl.NumberFormat('zh-CN').format(grid.households);
     expect(await panel.locator('[data-testid="detail-households"]').textContent()).toContain(households);
 
-    const state = await page.evaluate((code) => window.__gridMap!.getFeatureState({ source: 'grids', id: code }), grid.code);
+    const state = await page.evaluate((id) => window.__gridMap!.getFeatureState({ source: 'grids', id }), featureKey(grid.code));
     expect(state).toMatchObject({ hover: true, selected: true });
     await waitForRepaint(page);
     await screenshot(page, 'map-grid-selected');

@@ -2,29 +2,30 @@
 // add source + layers on setup (the map is loaded by then), push new data in a
 // watcher with setData, remove everything on unmount.
 import { onBeforeUnmount, watch } from 'vue';
-import type { GeoJSONSource, GeoJSONSourceSpecification, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
-import type { GeoJSON } from 'geojson';
+import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
 import { useMap } from './map-context.ts';
+import { FEATURE_KEY, toMapFeatures } from './feature-key.ts';
 
-const EMPTY: GeoJSON = { type: 'FeatureCollection', features: [] };
+type Collection = Parameters<typeof toMapFeatures>[0];
 
 export function useGeoJsonLayers(options: {
   source: string;
-  data: () => object | null | undefined;
+  data: () => Collection;
   layers: LayerSpecification[];
-  promoteId?: string;
+  /** Give features a key (see feature-key.ts) so hover, selection and live status can use feature-state. */
+  keyed?: boolean;
 }): MapLibreMap {
   const map = useMap();
-  const spec: GeoJSONSourceSpecification = {
+  const keyed = options.keyed ?? false;
+  map.addSource(options.source, {
     type: 'geojson',
-    data: (options.data() as GeoJSON | null) ?? EMPTY,
-    ...(options.promoteId ? { promoteId: options.promoteId } : {}),
-  };
-  map.addSource(options.source, spec);
+    data: toMapFeatures(options.data(), keyed),
+    ...(keyed ? { promoteId: FEATURE_KEY } : {}),
+  });
   for (const layer of options.layers) map.addLayer(layer);
 
   watch(options.data, (data) => {
-    map.getSource<GeoJSONSource>(options.source)?.setData((data as GeoJSON | null) ?? EMPTY);
+    map.getSource<GeoJSONSource>(options.source)?.setData(toMapFeatures(data, keyed));
   });
 
   onBeforeUnmount(() => {
