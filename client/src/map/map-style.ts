@@ -164,9 +164,11 @@ export function pointLayers(): { stations: LayerSpecification; cameras: LayerSpe
           'fault', CAMERA_STATUS_COLOURS.fault,
           CAMERA_STATUS_COLOURS.offline,
         ],
-        'circle-radius': radius(2, 5),
+        // 2000 of them: small at district scale so they read as density, not clutter.
+        'circle-radius': radius(1.4, 5),
+        'circle-opacity': 0.9,
         'circle-stroke-color': PALETTE.pointStroke,
-        'circle-stroke-width': 0.8,
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, 0.2, 14, 0.8],
       },
     },
     sensors: {
