@@ -5,6 +5,8 @@ import { startProduct } from './start.ts';
 
 /** A stuck close must not keep a container from stopping forever. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
+/** A repeated signal within this time is the same request to stop. */
+const FORCE_AFTER_MS = 1_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,13 +22,18 @@ async function main(): Promise<void> {
   const { url } = product;
   console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
 
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      console.error(`${signal} again: exiting now`);
-      process.exit(1);
+    if (stoppingSince) {
+      // npm/tsx relay the terminal's Ctrl+C, so one press can arrive twice at once:
+      // only a later, deliberate second signal skips the graceful close.
+      if (Date.now() - stoppingSince > FORCE_AFTER_MS) {
+        console.error(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     product.app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       console.error('shutdown timed out; exiting');
