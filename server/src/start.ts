@@ -34,6 +34,7 @@ export async function startProduct(options: StartOptions = {}): Promise<RunningP
     postgres = await startEmbeddedPostgres({
       dataDir: options.pgDataDir ?? DEFAULT_PG_DATA_DIR,
       port: options.pgPort ?? DEFAULT_PG_PORT,
+      onNotice: (message) => console.warn(`[embedded PostgreSQL] ${message}`),
     });
     databaseUrl = postgres.url;
   }

@@ -134,6 +134,35 @@ describe('startProduct', () => {
     }
   });
 
+  it('recovers after the server was killed (kill -9): stops the orphaned PostgreSQL and starts afresh', async () => {
+    const pgDataDir = join(dir, 'crash-pgdata');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'server/src/main.ts')], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PG_DATA_DIR: pgDataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    const until = Date.now() + 30_000;
+    while (!output.includes('Big screen') && child.exitCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain('Big screen');
+    const orphan = postmasterPid(pgDataDir)!;
+    child.kill('SIGKILL');
+    await exited;
+    expect(alive(orphan)).toBe(true); // nobody stopped it
+
+    const product = await startProduct({ port: 0, host: '127.0.0.1', pgDataDir, clientDir: false });
+    try {
+      expect(alive(orphan)).toBe(false);
+      expect(postmasterPid(pgDataDir)).not.toBe(orphan);
+      expect((await fetch(`${product.url}api/v1/health`)).status).toBe(200);
+    } finally {
+      await product.close();
+    }
+  });
+
   it('fails with a clear message on a bad PORT', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'server/src/main.ts')], {
       cwd: ROOT_DIR,

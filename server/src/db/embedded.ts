@@ -18,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   /** PostgreSQL's own log lines (startup, shutdown, errors). */
   onLog?: (line: string) => void;
+  /** What we did to make it start: stale lock removed, orphan stopped, permission granted. */
+  onNotice?: (message: string) => void;
 }
 
 export interface RunningPostgres {
@@ -229,7 +231,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = isRoot();
   await mkdir(dirname(dataDir), { recursive: true });
-  if (root) await makeReachableByPostgres(dataDir, onLog);
+  const notice = options.onNotice ?? onLog;
+  if (root) await makeReachableByPostgres(dataDir, notice);
 
   // The password is made at initdb time and kept inside the data dir (owner-only), never in the repo.
   const secretFile = join(dataDir, SECRET_FILE);
@@ -264,7 +267,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await instance.initialise();
     await writeFile(secretFile, password + '\n', { mode: 0o600 });
   }
-  await clearStalePostmaster(dataDir, onLog);
+  await clearStalePostmaster(dataDir, notice);
   try {
     await instance.start();
   } catch (err) {
