@@ -13,6 +13,11 @@ import datasetPlugin from './plugins/dataset.ts';
 import spatialPlugin from './plugins/spatial.ts';
 import responseCachePlugin from './plugins/response-cache.ts';
 import staticPlugin from './plugins/static.ts';
+import securityPlugin from './plugins/security.ts';
+import authPlugin from './plugins/auth.ts';
+import auditPlugin from './plugins/audit.ts';
+import { SECURITY_DEFAULTS, type SecurityOptions } from './security-config.ts';
+import { newFieldKey } from './domain/field-crypto.ts';
 import townsRoutes from './routes/towns/index.ts';
 import communitiesRoutes from './routes/communities/index.ts';
 import gridsRoutes from './routes/grids/index.ts';
@@ -23,6 +28,10 @@ import basemapRoutes from './routes/basemap/index.ts';
 import catalogueRoutes from './routes/catalogue/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import locateRoutes from './routes/locate/index.ts';
+import authRoutes from './routes/auth/index.ts';
+import adminRoutes from './routes/admin/index.ts';
+import auditRoutes from './routes/audit/index.ts';
+import staffRoutes from './routes/staff/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -37,6 +46,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Directory of the front-end build; false to serve the API only. Defaults to dist/client. */
   clientDir?: string | false;
+  /**
+   * Accounts, sessions, demo mode, field key (security-config.ts). Demo mode is
+   * off unless asked for; without a fieldKey an ephemeral one is made (tests).
+   */
+  security?: Partial<SecurityOptions>;
 }
 
 export async function buildApp(options: BuildAppOptions) {
@@ -50,11 +64,18 @@ export async function buildApp(options: BuildAppOptions) {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const security: SecurityOptions = { ...SECURITY_DEFAULTS, demo: false, fieldKey: options.security?.fieldKey ?? newFieldKey(), ...options.security };
+
   await app.register(errorsPlugin);
+  // Before every route: headers, rate-limit machinery, default body limit.
+  await app.register(securityPlugin, { bodyLimitBytes: security.bodyLimitBytes });
   await app.register(swaggerPlugin);
   await app.register(dbPlugin, { databaseUrl: options.databaseUrl });
   await app.register(repositoriesPlugin);
   await app.register(datasetPlugin, { dataFile: options.dataFile ?? DEFAULT_DATA_FILE });
+  // Sessions and the one hook that guards every /api/v1 route (see plugins/auth.ts).
+  await app.register(authPlugin, security);
+  await app.register(auditPlugin);
   await app.register(spatialPlugin);
   await app.register(responseCachePlugin);
 
@@ -69,6 +90,10 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(catalogueRoutes);
     await api.register(healthRoutes);
     await api.register(locateRoutes);
+    await api.register(authRoutes);
+    await api.register(adminRoutes);
+    await api.register(auditRoutes);
+    await api.register(staffRoutes);
   }, { prefix: API_PREFIX });
 
   if (options.clientDir !== false) await app.register(staticPlugin, { root: options.clientDir });

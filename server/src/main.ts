@@ -2,6 +2,8 @@
 // graceful stop on SIGINT/SIGTERM (app closed first, then the database).
 import { ConfigError, loadConfig } from './config.ts';
 import { startProduct } from './start.ts';
+import { loadSecurityConfig } from './security-config.ts';
+import { demoBanner } from './services/demo-banner.ts';
 
 /** A stuck close must not keep a container from stopping forever. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -10,6 +12,7 @@ const FORCE_AFTER_MS = 1_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const security = await loadSecurityConfig(process.env, { embedded: !config.databaseUrl });
   const product = await startProduct({
     port: config.port,
     host: config.host,
@@ -18,9 +21,11 @@ async function main(): Promise<void> {
     pgPort: config.pgPort,
     dataFile: config.dataFile,
     logger: { level: config.logLevel },
+    security,
   });
   const { url } = product;
   console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
+  if (security.demo) console.log(demoBanner(security.demoPassword));
 
   let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals) => {

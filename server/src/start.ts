@@ -4,6 +4,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { buildApp, type App } from './app.ts';
 import { DEFAULT_PG_DATA_DIR, DEFAULT_PG_PORT } from './config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded.ts';
+import type { SecurityOptions } from './security-config.ts';
 
 export interface StartOptions {
   /** 0 picks a free port. Defaults to 8080. */
@@ -17,6 +18,8 @@ export interface StartOptions {
   dataFile?: string;
   clientDir?: string | false;
   logger?: FastifyServerOptions['logger'];
+  /** Demo mode, field key, session limits (security-config.ts); demo mode is off unless asked for. */
+  security?: Partial<SecurityOptions>;
 }
 
 export interface RunningProduct {
@@ -41,7 +44,7 @@ export async function startProduct(options: StartOptions = {}): Promise<RunningP
 
   let app: App | undefined;
   try {
-    app = await buildApp({ databaseUrl, dataFile: options.dataFile, logger: options.logger, clientDir: options.clientDir });
+    app = await buildApp({ databaseUrl, dataFile: options.dataFile, logger: options.logger, clientDir: options.clientDir, security: options.security });
     const host = options.host ?? '0.0.0.0';
     await app.listen({ port: options.port ?? 8080, host });
     const address = app.server.address();

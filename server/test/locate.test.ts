@@ -10,6 +10,7 @@ import type { LocateResult } from '../../shared/schemas/geo.ts';
 import type { NewAreaData } from '../../data/types.ts';
 import { DEFAULT_DATA_FILE } from '../src/config.ts';
 import { buildTestApp, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { signedInReader, type Client } from './helpers/sign-in.ts';
 
 const data = JSON.parse(readFileSync(DEFAULT_DATA_FILE, 'utf8')) as NewAreaData;
 const RANDOM_POINTS = 4000;
@@ -17,11 +18,13 @@ const CORNER_POINTS = 400;
 
 let db: TestDatabase;
 let app: Awaited<ReturnType<typeof buildTestApp>>;
+let reader: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   app = await buildTestApp(db.url);
   await app.ready();
+  reader = await signedInReader(app);
 });
 
 afterAll(async () => {
@@ -44,7 +47,7 @@ function bruteForce(lon: number, lat: number): string | undefined {
 }
 
 async function locate(lon: number, lat: number) {
-  const res = await app.inject({ method: 'GET', url: `/api/v1/locate?lon=${lon}&lat=${lat}` });
+  const res = await reader.inject({ method: 'GET', url: `/api/v1/locate?lon=${lon}&lat=${lat}` });
   return { status: res.statusCode, body: res.json() as LocateResult & ApiError };
 }
 
@@ -114,7 +117,7 @@ describe('locate', () => {
     ['lon=-181&lat=32', 'query parameter "lon" must be >= -180'],
     ['lon=119.6&lat=32.2&grid=1', 'unknown query parameter "grid"'],
   ])('?%s -> 400: %s', async (query, message) => {
-    const res = await app.inject({ method: 'GET', url: `/api/v1/locate?${query}` });
+    const res = await reader.inject({ method: 'GET', url: `/api/v1/locate?${query}` });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message });
   });

@@ -9,6 +9,7 @@ import { pointOnFeature } from '@turf/turf';
 import type { NewAreaData } from '../../data/types.ts';
 import { DEFAULT_DATA_FILE } from '../src/config.ts';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
+import { signedInReader, type Client } from './helpers/sign-in.ts';
 
 type App = Awaited<ReturnType<typeof buildTestApp>>;
 let dir: string;
@@ -16,11 +17,12 @@ let original: NewAreaData;
 const databases: TestDatabase[] = [];
 const apps: App[] = [];
 
-async function start(url: string, dataFile?: string) {
+/** A started app and a signed-in reader of it (the account lives in the database, so it survives restarts). */
+async function start(url: string, dataFile?: string): Promise<App & { reader: Client }> {
   const app = await buildTestApp(url, { dataFile });
   apps.push(app);
   await app.ready();
-  return app;
+  return Object.assign(app, { reader: await signedInReader(app) });
 }
 
 async function fresh() {
@@ -61,7 +63,7 @@ describe('restart and reload', () => {
   it('keeps the data across a restart and skips the unchanged file', async () => {
     const db = await fresh();
     const first = await start(db.url);
-    const gridsBefore = (await first.inject('/api/v1/grids')).body;
+    const gridsBefore = (await first.reader.inject('/api/v1/grids')).body;
     const [{ loaded_at: loadedAt }] = await sql<{ loaded_at: Date }>(db.url, "SELECT loaded_at FROM dataset WHERE name = 'newarea'");
     // Live state that is not in the file: a camera reported faulty.
     const camera = original.cameras.find((c) => c.gridCode !== changedData('x').removed.code)!.code;
@@ -69,11 +71,11 @@ describe('restart and reload', () => {
     await first.close();
 
     const second = await start(db.url);
-    expect((await second.inject('/api/v1/grids')).body).toBe(gridsBefore);
-    expect((await second.inject('/api/v1/health')).json()).toMatchObject({ dataVersion: original.version });
+    expect((await second.reader.inject('/api/v1/grids')).body).toBe(gridsBefore);
+    expect((await second.reader.inject('/api/v1/health')).json()).toMatchObject({ dataVersion: original.version });
     const [{ loaded_at: loadedAgain }] = await sql<{ loaded_at: Date }>(db.url, "SELECT loaded_at FROM dataset WHERE name = 'newarea'");
     expect(loadedAgain.getTime()).toBe(loadedAt.getTime()); // the loader did nothing
-    const cameras = (await second.inject('/api/v1/cameras')).json() as { features: { id: string; properties: { status: string } }[] };
+    const cameras = (await second.reader.inject('/api/v1/cameras')).json() as { features: { id: string; properties: { status: string } }[] };
     expect(cameras.features.find((f) => f.id === camera)?.properties.status).toBe('fault');
     const schema = await sql<{ version: number }>(db.url, 'SELECT max(version) AS version FROM schemaversion');
     expect(Number(schema[0].version)).toBeGreaterThanOrEqual(1);
@@ -84,17 +86,17 @@ describe('restart and reload', () => {
     const file = join(dir, 'changed.json');
     await writeFile(file, JSON.stringify(data));
     const third = await start(db.url, file);
-    expect((await third.inject('/api/v1/health')).json()).toMatchObject({ dataVersion: 'test-changed-1' });
-    const grids = (await third.inject('/api/v1/grids')).json() as { features: { id: string; properties: { name: string } }[] };
+    expect((await third.reader.inject('/api/v1/health')).json()).toMatchObject({ dataVersion: 'test-changed-1' });
+    const grids = (await third.reader.inject('/api/v1/grids')).json() as { features: { id: string; properties: { name: string } }[] };
     expect(grids.features).toHaveLength(original.grids.length - 1);
     expect(grids.features.find((f) => f.id === removed.code)).toBeUndefined();
     expect(grids.features.find((f) => f.id === renamed.code)?.properties.name).toBe(`${renamed.name}（改）`);
-    const after = (await third.inject('/api/v1/cameras')).json() as typeof cameras;
+    const after = (await third.reader.inject('/api/v1/cameras')).json() as typeof cameras;
     expect(after.features).toHaveLength(data.cameras.length);
     expect(after.features.find((f) => f.id === camera)?.properties.status).toBe('fault');
     // The grid index was built from the new grids: the removed grid's interior is no grid's now.
     const [lon, lat] = pointOnFeature(removed.geometry).geometry.coordinates;
-    const located = await third.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
+    const located = await third.reader.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
     expect(located.statusCode === 404 || located.json().grid.code !== removed.code).toBe(true);
   });
 
@@ -105,18 +107,18 @@ describe('restart and reload', () => {
     await writeFile(file, JSON.stringify(original));
     const app = await start(db.url, file);
     const [lon, lat] = pointOnFeature(removed.geometry).geometry.coordinates;
-    const before = await app.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
+    const before = await app.reader.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
     expect(before.json().grid.code).toBe(removed.code);
-    const etag = (await app.inject('/api/v1/grids')).headers.etag as string;
+    const etag = (await app.reader.inject('/api/v1/grids')).headers.etag as string;
 
     await writeFile(file, JSON.stringify(data));
     const result = await app.dataset.reload();
     expect(result).toMatchObject({ loaded: true, version: 'test-changed-2', previousVersion: original.version });
     expect(app.dataset.version).toBe('test-changed-2');
     expect(app.spatial.size).toBe(original.grids.length - 1);
-    const afterLocate = await app.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
+    const afterLocate = await app.reader.inject(`/api/v1/locate?lon=${lon}&lat=${lat}`);
     expect(afterLocate.statusCode === 404 || afterLocate.json().grid.code !== removed.code).toBe(true);
-    const grids = await app.inject({ url: '/api/v1/grids', headers: { 'if-none-match': etag } });
+    const grids = await app.reader.inject({ url: '/api/v1/grids', headers: { 'if-none-match': etag } });
     expect(grids.statusCode).toBe(200);
     expect(grids.json().features).toHaveLength(original.grids.length - 1);
 
@@ -128,7 +130,7 @@ describe('restart and reload', () => {
     const db = await fresh();
     const [a, b] = await Promise.all([start(db.url), start(db.url)]);
     for (const app of [a, b]) {
-      const towns = (await app.inject('/api/v1/towns')).json() as { features: unknown[] };
+      const towns = (await app.reader.inject('/api/v1/towns')).json() as { features: unknown[] };
       expect(towns.features).toHaveLength(5);
     }
     const loads = await sql<{ n: string }>(db.url, 'SELECT count(*) AS n FROM schemaversion WHERE version = 1');

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { startProduct } from '../src/start.ts';
 import { ensureNativeSymlinks, freePort } from '../src/db/embedded.ts';
 import { ROOT_DIR } from '../src/config.ts';
+import { signInOverHttp } from './helpers/sign-in.ts';
 
 let dir: string;
 
@@ -88,7 +89,8 @@ describe('startProduct', () => {
     const product = await startProduct({ port: 0, host: '127.0.0.1', pgDataDir, clientDir: false });
     try {
       const { app } = product;
-      const towns = await fetch(`${product.url}api/v1/towns`);
+      const cookie = await signInOverHttp(app, product.url);
+      const towns = await fetch(`${product.url}api/v1/towns`, { headers: { cookie } });
       expect(((await towns.json()) as { features: unknown[] }).features).toHaveLength(5);
       expect(app.dataset.version).toMatch(/\S/);
     } finally {

@@ -6,6 +6,7 @@ import { loadCatalogue, readCatalogue } from './catalogue-repository.ts';
 import { loadNewArea, NEWAREA_DATASET, storedVersion } from './dataset-repository.ts';
 import * as geo from './geo-repository.ts';
 import { ping } from './health-repository.ts';
+import { createSecurityRepositories } from './security-repositories.ts';
 
 export function createRepositories(pool: pg.Pool) {
   return {
@@ -28,6 +29,8 @@ export function createRepositories(pool: pg.Pool) {
       gridsForIndex: () => geo.listGridsForIndex(pool),
     },
     health: { ping: () => ping(pool) },
+    // Accounts, sessions, kiosk tokens, audit, staff contacts, units (issue 3).
+    ...createSecurityRepositories(pool),
   };
 }
 

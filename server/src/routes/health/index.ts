@@ -5,6 +5,8 @@ import { NoQuery } from '../geo-route.ts';
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
+    // Probes (load balancer, container) call it without an account; it shows no data.
+    config: { public: true },
     schema: {
       tags: ['system'],
       summary: 'Is the server up, and can it reach its database? 503 when it cannot.',

@@ -1,0 +1,79 @@
+// The accounts / sessions / audit repositories bound to one pool; spread into
+// createRepositories() so they live under app.repos like the others.
+import type pg from 'pg';
+import type { AuditQuery, Role, Scope, ScopeInput } from '../../../../shared/schemas/auth.ts';
+import * as areas from './areas-repository.ts';
+import * as audit from './audit-repository.ts';
+import * as kiosk from './kiosk-tokens-repository.ts';
+import * as sessions from './sessions-repository.ts';
+import * as staff from './staff-repository.ts';
+import * as units from './units-repository.ts';
+import * as users from './users-repository.ts';
+
+export function createSecurityRepositories(pool: pg.Pool) {
+  return {
+    users: {
+      byUsername: (username: string) => users.findUserByUsername(pool, username),
+      byId: (id: number) => users.findUserById(pool, id),
+      list: () => users.listUsers(pool),
+      usernames: () => users.listUsernames(pool),
+      count: () => users.countUsers(pool),
+      create: (user: users.NewUser, now: Date) => users.createUser(pool, user, now),
+      insertMany: (list: users.NewUser[], now: Date) => users.insertUsers(pool, list, now),
+      recordFailure: (id: number, now: Date, maxFailures: number, lockMs: number) => users.recordFailedSignIn(pool, id, now, maxFailures, lockMs),
+      recordSuccess: (id: number, totpStep: number | null) => users.recordSuccessfulSignIn(pool, id, totpStep),
+      passwordHistory: (id: number) => users.passwordHistory(pool, id),
+      setPassword: (id: number, hash: string, mustChange: boolean, now: Date) => users.setPassword(pool, id, hash, mustChange, now),
+      upgradeHash: (id: number, hash: string) => users.upgradePasswordHash(pool, id, hash),
+      setGrant: (id: number, grant: { role: Role; scope: Scope; unitCode: string | null; gridCode: string | null }, now: Date) =>
+        users.setGrant(pool, id, grant, now),
+      setDisabled: (id: number, disabled: boolean, now: Date) => users.setDisabled(pool, id, disabled, now),
+      unlock: (id: number, now: Date) => users.unlock(pool, id, now),
+      setTotp: (id: number, secretEnc: string | null, enabled: boolean, lastStep: number | null, now: Date) =>
+        users.setTotp(pool, id, secretEnc, enabled, lastStep, now),
+    },
+    sessions: {
+      insert: (s: sessions.NewSession, now: Date) => sessions.insertSession(pool, s, now),
+      byTokenHash: (hash: string) => sessions.findSessionByTokenHash(pool, hash),
+      byId: (id: string) => sessions.findSessionById(pool, id),
+      touch: (id: string, now: Date) => sessions.touchSession(pool, id, now),
+      end: (id: string, reason: string, now: Date) => sessions.endSession(pool, id, reason, now),
+      endForUser: (userId: number, reason: string, now: Date, exceptId?: string) => sessions.endUserSessions(pool, userId, reason, now, exceptId),
+      endForKioskToken: (id: number, reason: string, now: Date) => sessions.endKioskSessions(pool, id, reason, now),
+      endStale: (now: Date, idleMs: number, absoluteMs: number) => sessions.endStaleSessions(pool, now, idleMs, absoluteMs),
+    },
+    kioskTokens: {
+      insert: (t: { name: string; tokenHash: string; scope: Scope; createdBy: number }, now: Date) => kiosk.insertKioskToken(pool, t, now),
+      byId: (id: number) => kiosk.findKioskToken(pool, id),
+      activeByHash: (hash: string) => kiosk.findActiveKioskToken(pool, hash),
+      list: () => kiosk.listKioskTokens(pool),
+      revoke: (id: number, by: number, now: Date) => kiosk.revokeKioskToken(pool, id, by, now),
+      touch: (id: number, now: Date) => kiosk.touchKioskToken(pool, id, now),
+    },
+    audit: {
+      append: (record: audit.AuditRecord) => audit.appendAudit(pool, record),
+      search: (q: AuditQuery & { limit: number }) => audit.searchAudit(pool, q),
+    },
+    staff: {
+      listInScope: (scope: Scope, filter: staff.StaffFilter) => staff.listStaffInScope(pool, scope, filter),
+      withoutPhone: () => staff.staffWithoutPhone(pool),
+      setPhones: (phones: { code: string; phoneEnc: string; phoneHash: string }[]) => staff.setStaffPhones(pool, phones),
+      codesByPhoneHash: (hash: string) => staff.findStaffCodesByPhoneHash(pool, hash),
+    },
+    units: {
+      upsert: (list: units.HandlingUnit[]) => units.upsertUnits(pool, list),
+      list: () => units.listUnits(pool),
+      exists: (code: string) => units.unitExists(pool, code),
+    },
+    areas: {
+      resolveScope: (input: ScopeInput) => areas.resolveScope(pool, input),
+      gridArea: (gridCode: string) => areas.gridArea(pool, gridCode),
+      codes: () => areas.areaCodes(pool),
+    },
+  };
+}
+
+export type SecurityRepositories = ReturnType<typeof createSecurityRepositories>;
+export type { UserRecord, NewUser } from './users-repository.ts';
+export type { AuditRecord } from './audit-repository.ts';
+export type { KioskTokenRecord } from './kiosk-tokens-repository.ts';
