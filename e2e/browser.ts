@@ -25,8 +25,15 @@ export type MapPage = {
 };
 
 /** Opens the map page in a fresh context (own localStorage) and waits until the data is drawn. */
-export async function openMapPage(browser: Browser, baseUrl: string): Promise<MapPage> {
+export async function openMapPage(browser: Browser, baseUrl: string, sessionCookie?: string): Promise<MapPage> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  // Signed in as the session the global setup opened (until the client has its own login page).
+  if (sessionCookie) {
+    await context.addCookies(sessionCookie.split('; ').map((pair) => {
+      const [name, ...rest] = pair.split('=');
+      return { name, value: rest.join('='), url: baseUrl };
+    }));
+  }
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];

@@ -7,10 +7,13 @@ import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startProduct } from '../server/src/start.ts';
 import { ensureClientBuilt } from './build-client.ts';
+import { signInOverHttp } from '../server/test/helpers/sign-in.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Cookie header of a signed-in district reader: the API needs a session (issue 3), and the login page comes later. */
+    sessionCookie: string;
   }
 }
 
@@ -31,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pgDataDir = await mkdtemp(join(tmpdir(), 'gcc-e2e-pg-'));
   const product = await startProduct({ port: 0, host: '127.0.0.1', pgDataDir, pgPort: await freePort() });
   project.provide('baseUrl', product.url);
+  project.provide('sessionCookie', await signInOverHttp(product.app, product.url, 'e2e.reader'));
   return async () => {
     await product.close();
     await rm(pgDataDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { foreignRequests, launchBrowser, openMapPage, screenshot, waitForDrawnMa
 import { findSpot, renderedCodes, type Candidate } from './map-probe.ts';
 
 const baseUrl = inject('baseUrl');
+const sessionCookie = inject('sessionCookie');
 const POINT_LAYERS = [LAYER.cameras, LAYER.sensors, LAYER.stations];
 const GRID_LAYERS = [LAYER.gridComprehensive, LAYER.gridEnterprise];
 
@@ -24,7 +25,7 @@ let cameras: CameraCollection;
 let current: MapPage | null = null;
 
 async function api<T>(path: string): Promise<T> {
-  const res = await fetch(new URL(path, baseUrl));
+  const res = await fetch(new URL(path, baseUrl), { headers: { cookie: sessionCookie } });
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
@@ -44,7 +45,7 @@ function pointCandidates(fc: { features: { id: string; geometry: { coordinates: 
 }
 
 async function open(): Promise<MapPage> {
-  current = await openMapPage(browser, baseUrl);
+  current = await openMapPage(browser, baseUrl, sessionCookie);
   return current;
 }
 
