@@ -247,3 +247,15 @@ describe('requests are strict', () => {
   });
 });
 
+
+describe('signing in again', () => {
+  it('ends the session the browser held before (no session left open behind a new one)', async () => {
+    const client = await signedIn(app, { username: 'relogin.one', role: 'leader' });
+    const old = client.cookies.gcc_session;
+    const again = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { cookie: `gcc_session=${old}` },
+      payload: { username: 'relogin.one', password: TEST_PASSWORD } });
+    expect(again.statusCode).toBe(200);
+    expect(again.cookies.find((c) => c.name === 'gcc_session')!.value).not.toBe(old);
+    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `gcc_session=${old}` } })).statusCode).toBe(401);
+  });
+});

@@ -49,7 +49,8 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
         : result.reason === 'totp-invalid' ? 'the one-time code is wrong or was already used' : INVALID_CREDENTIALS;
       return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message, ...(result.reason === 'invalid' ? {} : { totpRequired: true }) });
     }
-    // The old session (if any) on this browser is not carried over: a fresh cookie, a fresh CSRF binding.
+    // A fresh random session every time (no fixation); the one this browser held before is ended, not left open.
+    if (request.principal?.viaCookie) await app.auth.signOut(request.principal, requestContext(request));
     reply.setCookie(SESSION_COOKIE, result.token, sessionCookieOptions(options));
     return me(result.principal, reply);
   });
