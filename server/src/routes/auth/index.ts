@@ -19,6 +19,8 @@ export const INVALID_CREDENTIALS = 'invalid username or password';
 const LoginFailure = Type.Object({ ...ApiError.properties, totpRequired: Type.Optional(Type.Boolean()) });
 
 function me(principal: Principal, reply: FastifyReply): Me {
+  // Carries the CSRF token: never cached by anyone.
+  reply.header('cache-control', 'no-store');
   return {
     username: principal.username,
     displayName: principal.displayName,
@@ -70,7 +72,6 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     config: { allowPending: true },
     schema: { tags, summary: 'The signed-in account, its scope, permissions, pending steps and CSRF token', response: { 200: Me, 401: ApiError } },
   }, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
     return me(principalOf(request), reply);
   });
 
