@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALERT_RULE_DEFAULTS as D, acceptDeadline, cameraRateRule, clusterRule, fireAlarmRule, level1Rule, overdueRule,
+  type AlertRulesConfig, type IncidentFacts,
+} from './alert-rules.ts';
+
+const t0 = new Date('2026-05-01T08:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const area = { townCode: '321171001', communityCode: '321171001001', gridCode: '321171001001G001' };
+const incident = (patch: Partial<IncidentFacts> = {}): IncidentFacts => ({
+  id: 'i1', itemCode: 'AQ-02', level: 1, status: 'reported', reportedAt: t0, area, ...patch,
+});
+const off = <K extends keyof AlertRulesConfig>(key: K): AlertRulesConfig => ({ ...D, [key]: { ...D[key], enabled: false } });
+
+describe('level-1 incidents', () => {
+  it('a level-1 incident raises a level-1 alert at once, keyed by the incident', () => {
+    expect(level1Rule(incident(), D)).toMatchObject({ kind: 'level1_incident', level: 1, ruleKey: 'level1:i1', incidentId: 'i1', area });
+  });
+  it('a level-2 or level-3 incident does not; nor anything when the rule is off', () => {
+    expect(level1Rule(incident({ level: 2 }), D)).toBeNull();
+    expect(level1Rule(incident({ level: 3 }), D)).toBeNull();
+    expect(level1Rule(incident(), off('level1'))).toBeNull();
+  });
+});
+
+describe('overdue acceptance', () => {
+  it('uses the catalogue response times by level (15 / 30 / 120 minutes)', () => {
+    expect(acceptDeadline(incident({ level: 1 }), D)).toEqual(at(15));
+    expect(acceptDeadline(incident({ level: 2 }), D)).toEqual(at(30));
+    expect(acceptDeadline(incident({ level: 3 }), D)).toEqual(at(120));
+  });
+  it('fires at the response time for an incident still not accepted, not a minute before', () => {
+    const list = [incident({ id: 'a', level: 1 }), incident({ id: 'b', level: 3 })];
+    expect(overdueRule(list, at(14), D)).toEqual([]);
+    const due = overdueRule(list, at(15), D);
+    expect(due.map((d) => d.ruleKey)).toEqual(['overdue:a']);
+    expect(due[0]).toMatchObject({ kind: 'overdue', level: 1, detail: { responseMinutes: 15, minutesLate: 0 } });
+    expect(overdueRule(list, at(130), D).map((d) => d.ruleKey)).toEqual(['overdue:a', 'overdue:b']);
+  });
+  it('does not fire for an accepted (or later) incident, nor when off; limits are configurable', () => {
+    expect(overdueRule([incident({ status: 'accepted' }), incident({ status: 'dispatched' })], at(600), D)).toEqual([]);
+    expect(overdueRule([incident()], at(600), off('overdue'))).toEqual([]);
+    const quick = { ...D, overdue: { enabled: true, responseMinutes: { 1: 5, 2: 10, 3: 20 } } };
+    expect(overdueRule([incident()], at(5), quick)).toHaveLength(1);
+  });
+  it('the same incident always has the same rule key, so ticks raise it once', () => {
+    expect(overdueRule([incident()], at(20), D)[0].ruleKey).toBe(overdueRule([incident()], at(40), D)[0].ruleKey);
+  });
+});
+
+describe('clusters', () => {
+  const third = incident({ id: 'i3', level: 3, reportedAt: at(20) });
+  it('3 incidents in one grid within 30 minutes raise a cluster alert', () => {
+    const draft = clusterRule(third, [at(0), at(10), at(20)], null, D);
+    expect(draft).toMatchObject({ kind: 'cluster', level: 2, area, incidentId: 'i3', detail: { count: 3, windowMinutes: 30 } });
+  });
+  it('2 incidents, or 3 spread over more than 30 minutes, do not', () => {
+    expect(clusterRule(third, [at(10), at(20)], null, D)).toBeNull();
+    expect(clusterRule(incident({ reportedAt: at(40) }), [at(0), at(10), at(40)], null, D)).toBeNull();
+  });
+  it('once per grid per window: a 4th and 5th incident soon after raise nothing more', () => {
+    expect(clusterRule(incident({ reportedAt: at(25) }), [at(0), at(10), at(20), at(25)], at(20), D)).toBeNull();
+    expect(clusterRule(incident({ reportedAt: at(49) }), [at(20), at(25), at(40), at(49)], at(20), D)).toBeNull();
+  });
+  it('a cluster still going a whole window after the last alert raises again', () => {
+    expect(clusterRule(incident({ reportedAt: at(51) }), [at(25), at(40), at(51)], at(20), D)).not.toBeNull();
+  });
+  it('K and T are configurable; off means never', () => {
+    const tight = { ...D, cluster: { enabled: true, count: 2, windowMinutes: 5 } };
+    expect(clusterRule(incident({ reportedAt: at(4) }), [at(0), at(4)], null, tight)).not.toBeNull();
+    expect(clusterRule(incident({ reportedAt: at(6) }), [at(0), at(6)], null, tight)).toBeNull();
+    expect(clusterRule(third, [at(0), at(10), at(20)], null, off('cluster'))).toBeNull();
+  });
+  it('an incident without a grid is never part of a cluster', () => {
+    expect(clusterRule(incident({ area: { ...area, gridCode: null } }), [at(0), at(0), at(0)], null, D)).toBeNull();
+  });
+});
+
+describe('community camera online rate', () => {
+  const stats = (online: number, total = 30) => [{ townCode: area.townCode, communityCode: area.communityCode, online, total }];
+  it('below 80 % raises one alert for the community', () => {
+    const r = cameraRateRule(stats(23), new Map(), t0, D);
+    expect(r.clear).toEqual([]);
+    expect(r.raise).toHaveLength(1);
+    expect(r.raise[0]).toMatchObject({ kind: 'camera_offline_rate', area: { communityCode: area.communityCode, gridCode: null }, detail: { online: 23, total: 30 } });
+  });
+  it('at 80 % or above raises nothing; with one already open raises nothing more', () => {
+    expect(cameraRateRule(stats(24), new Map(), t0, D).raise).toEqual([]);
+    expect(cameraRateRule(stats(10), new Map([[area.communityCode, 'k1']]), t0, D)).toEqual({ raise: [], clear: [] });
+  });
+  it('clears itself once back at 85 %, not at 84 % (no flapping around the threshold)', () => {
+    const open = new Map([[area.communityCode, 'k1']]);
+    expect(cameraRateRule(stats(84, 100), open, t0, D).clear).toEqual([]);
+    expect(cameraRateRule(stats(85, 100), open, t0, D).clear).toEqual(['k1']);
+  });
+  it('skips communities with fewer than 3 cameras; off means never', () => {
+    expect(cameraRateRule(stats(0, 2), new Map(), t0, D).raise).toEqual([]);
+    expect(cameraRateRule(stats(0), new Map(), t0, off('cameraRate')).raise).toEqual([]);
+  });
+});
+
+describe('fire alarms', () => {
+  it('an alarm episode raises one level-1 alert linked to its sensor and incident; off means never', () => {
+    const episode = { id: 7, sensorCode: 's1', startedAt: t0 };
+    expect(fireAlarmRule(episode, 'i9', area, D)).toMatchObject({ kind: 'fire_alarm', level: 1, ruleKey: 'fire:s1:7', incidentId: 'i9', deviceCode: 's1' });
+    expect(fireAlarmRule(episode, 'i9', area, off('fireAlarm'))).toBeNull();
+  });
+});
