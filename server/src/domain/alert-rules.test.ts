@@ -14,7 +14,7 @@ const off = <K extends keyof AlertRulesConfig>(key: K): AlertRulesConfig => ({ .
 
 describe('level-1 incidents', () => {
   it('a level-1 incident raises a level-1 alert at once, keyed by the incident', () => {
-    expect(level1Rule(incident(), D)).toMatchObject({ kind: 'level1_incident', level: 1, ruleKey: 'level1:i1', incidentId: 'i1', area });
+    expect(level1Rule(incident(), D)).toMatchObject({ kind: 'level1', level: 1, ruleKey: 'level1:i1', incidentId: 'i1', area });
   });
   it('a level-2 or level-3 incident does not; nor anything when the rule is off', () => {
     expect(level1Rule(incident({ level: 2 }), D)).toBeNull();

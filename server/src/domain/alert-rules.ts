@@ -5,7 +5,7 @@
 // a restart, two events racing) never raises the same alert twice.
 import { TIME_LIMITS } from '../../../shared/catalogue.ts';
 
-export const ALERT_KINDS = ['level1_incident', 'overdue', 'cluster', 'camera_offline_rate', 'fire_alarm'] as const;
+export const ALERT_KINDS = ['level1', 'overdue', 'cluster', 'camera_offline_rate', 'fire_alarm'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertArea {
@@ -65,7 +65,7 @@ export interface IncidentFacts {
 export function level1Rule(incident: IncidentFacts, config: AlertRulesConfig): AlertDraft | null {
   if (!config.level1.enabled || incident.level !== 1) return null;
   return {
-    kind: 'level1_incident', level: 1, ruleKey: `level1:${incident.id}`, area: incident.area,
+    kind: 'level1', level: 1, ruleKey: `level1:${incident.id}`, area: incident.area,
     incidentId: incident.id, deviceCode: null, detail: { itemCode: incident.itemCode },
   };
 }

@@ -4,7 +4,7 @@ import { applyHeartbeat, applyHeartbeats, silenceCutoff, silentDevices, statusOf
 const t0 = new Date('2026-05-01T08:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const device = (code: string, patch: Partial<DeviceState> = {}): DeviceState => ({
-  code, status: 'online', faultCode: null, lastHeartbeatAt: t0, changedAt: t0, ...patch,
+  code, status: 'online', faultCode: null, lastHeartbeatAt: t0, heardAt: t0, changedAt: t0, ...patch,
 });
 
 describe('statusOfHeartbeat', () => {
@@ -19,9 +19,10 @@ describe('statusOfHeartbeat', () => {
 
 describe('applyHeartbeat', () => {
   it('an unchanged status is no transition, but the heartbeat time moves', () => {
-    const r = applyHeartbeat(device('c1'), { code: 'c1', status: 'online', at: at(30) });
+    const r = applyHeartbeat(device('c1'), { code: 'c1', status: 'online', at: at(30), receivedAt: at(31) });
     expect(r.transition).toBeNull();
     expect(r.state.lastHeartbeatAt).toEqual(at(30));
+    expect(r.state.heardAt).toEqual(at(31));
     expect(r.state.changedAt).toEqual(t0);
   });
 
@@ -76,7 +77,7 @@ describe('applyHeartbeats (a gateway batch)', () => {
 describe('silentDevices', () => {
   const silentAfterMs = 90_000;
   it('turns a camera offline after 90 s without a heartbeat, not at 89 s', () => {
-    const states = [device('c1', { lastHeartbeatAt: at(0) })];
+    const states = [device('c1', { heardAt: at(0) })];
     expect(silentDevices(states, at(89), silentAfterMs)).toEqual([]);
     expect(silentDevices(states, at(90), silentAfterMs)).toEqual([
       { code: 'c1', from: 'online', to: 'offline', faultCode: null, at: at(90), cause: 'silence' },
@@ -87,7 +88,11 @@ describe('silentDevices', () => {
     expect(silentDevices(states, at(600), silentAfterMs).map((t) => t.code)).toEqual(['f']);
   });
   it('leaves a device that never sent a heartbeat alone (not monitored yet)', () => {
-    expect(silentDevices([device('new', { lastHeartbeatAt: null })], at(3600), silentAfterMs)).toEqual([]);
+    expect(silentDevices([device('new', { lastHeartbeatAt: null, heardAt: null })], at(3600), silentAfterMs)).toEqual([]);
+  });
+  it('judges silence by when the server heard the device, not by the gateway\'s clock', () => {
+    const slowGateway = device('c1', { lastHeartbeatAt: at(-3600), heardAt: at(0) });
+    expect(silentDevices([slowGateway], at(60), silentAfterMs)).toEqual([]);
   });
   it('the cutoff is now minus the silence', () => {
     expect(silenceCutoff(at(100), silentAfterMs)).toEqual(at(10));

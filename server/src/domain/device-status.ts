@@ -14,8 +14,14 @@ export interface DeviceState {
   code: string;
   status: DeviceStatus;
   faultCode: string | null;
-  /** Last heartbeat received; null until the device's first one (not yet monitored). */
+  /** Time stated by the device's last heartbeat (orders heartbeats); null until its first one. */
   lastHeartbeatAt: Date | null;
+  /**
+   * When the server last heard the device (its own clock): silence is judged
+   * by this, so a gateway whose clock runs slow does not make devices flap.
+   * Null until the first heartbeat: the device is not monitored yet.
+   */
+  heardAt: Date | null;
   changedAt: Date;
 }
 
@@ -24,6 +30,8 @@ export interface Heartbeat {
   status: ReportedStatus;
   faultCode?: string | null;
   at: Date;
+  /** When the server received it; defaults to `at`. */
+  receivedAt?: Date;
 }
 
 export interface Transition {
@@ -67,6 +75,7 @@ export function applyHeartbeat(state: DeviceState, hb: Heartbeat): HeartbeatResu
     status: to,
     faultCode,
     lastHeartbeatAt: hb.at,
+    heardAt: hb.receivedAt ?? hb.at,
     changedAt: changed ? hb.at : state.changedAt,
   };
   const transition: Transition | null = changed
@@ -108,8 +117,8 @@ export function applyHeartbeats(states: ReadonlyMap<string, DeviceState>, batch:
 export function silentDevices(states: Iterable<DeviceState>, now: Date, silentAfterMs: number): Transition[] {
   const out: Transition[] = [];
   for (const s of states) {
-    if (s.status === 'offline' || !s.lastHeartbeatAt) continue;
-    if (now.getTime() - s.lastHeartbeatAt.getTime() >= silentAfterMs) {
+    if (s.status === 'offline' || !s.heardAt) continue;
+    if (now.getTime() - s.heardAt.getTime() >= silentAfterMs) {
       out.push({ code: s.code, from: s.status, to: 'offline', faultCode: null, at: now, cause: 'silence' });
     }
   }
