@@ -1,5 +1,6 @@
 // All repositories bound to one pool: what the `repositories` plugin decorates.
 import type pg from 'pg';
+import type { Scope } from '../../../../shared/schemas/auth.ts';
 import type { Catalogue } from '../../../../shared/schemas/catalogue.ts';
 import type { NewAreaData } from '../../../../data/types.ts';
 import { loadCatalogue, readCatalogue } from './catalogue-repository.ts';
@@ -7,6 +8,8 @@ import { loadNewArea, NEWAREA_DATASET, storedVersion } from './dataset-repositor
 import * as geo from './geo-repository.ts';
 import { ping } from './health-repository.ts';
 import { createSecurityRepositories } from './security-repositories.ts';
+import { bindIntegrationKeys } from './integration-keys-repository.ts';
+import { appendChange, changesAfter, changesInScope, logBounds, pruneChanges } from './changes-repository.ts';
 
 export function createRepositories(pool: pg.Pool) {
   return {
@@ -31,6 +34,16 @@ export function createRepositories(pool: pg.Pool) {
     health: { ping: () => ping(pool) },
     // Accounts, sessions, kiosk tokens, audit, staff contacts, units (issue 3).
     ...createSecurityRepositories(pool),
+    // Machine clients' keys (migration 005).
+    integrationKeys: bindIntegrationKeys(pool),
+    // The change log (issue 4): append() takes the writer's transaction client.
+    changes: {
+      append: appendChange,
+      after: (since: number, limit: number) => changesAfter(pool, since, limit),
+      inScope: (scope: Scope, since: number, limit: number, own?: { reporterAccountId: number }) => changesInScope(pool, scope, since, limit, own),
+      bounds: () => logBounds(pool),
+      prune: pruneChanges,
+    },
   };
 }
 

@@ -1,0 +1,135 @@
+// The change log: append (inside the writer's transaction), read after a
+// seq within a scope, and prune by age. See migration 003 for why a counter
+// row and not a SEQUENCE.
+import type { Change, ChangeKind } from '../../../../shared/schemas/changes.ts';
+import { scopeSql, type AreaRef, type Scope } from '../../domain/scope.ts';
+import type { Queryable } from './db.ts';
+
+export interface ChangeInput {
+  kind: ChangeKind;
+  /** Where it lies: decides who may read it and which rooms get it. */
+  area: AreaRef;
+  entityId: string;
+  /** The event payload without `seq` (the log adds it on read); personal data already masked. */
+  payload: Record<string, unknown>;
+  /** Defaults to the database's clock_timestamp(). */
+  at?: Date;
+}
+
+/**
+ * Appends one change in the caller's transaction and returns its seq. Must
+ * run inside a transaction (the seq is only final at COMMIT); call it last,
+ * just before committing, as it serialises writers until then.
+ */
+export async function appendChange(tx: Queryable, input: ChangeInput): Promise<number> {
+  const { rows } = await tx.query<{ seq: string }>(`
+    WITH next AS (UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq)
+    INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
+    SELECT next.last_seq, $1, COALESCE($2::timestamptz, clock_timestamp()), $3, $4, $5, $6 FROM next
+    RETURNING seq`,
+  [input.kind, input.at ?? null, input.area.townCode, input.area.communityCode ?? null, input.entityId, JSON.stringify(input.payload)]);
+  return Number(rows[0].seq);
+}
+
+export interface ChangeRow {
+  seq: number;
+  kind: ChangeKind;
+  at: string;
+  townCode: string;
+  communityCode: string | null;
+  entityId: string;
+  payload: Record<string, unknown>;
+}
+
+interface RawRow {
+  seq: string;
+  kind: ChangeKind;
+  at: Date;
+  town_code: string;
+  community_code: string | null;
+  entity_id: string;
+  payload: Record<string, unknown>;
+}
+
+function toRow(r: RawRow): ChangeRow {
+  const seq = Number(r.seq);
+  return { seq, kind: r.kind, at: r.at.toISOString(), townCode: r.town_code, communityCode: r.community_code, entityId: r.entity_id, payload: { ...r.payload, seq } };
+}
+
+export function toChange(row: ChangeRow): Change {
+  return { seq: row.seq, at: row.at, kind: row.kind, payload: row.payload } as Change;
+}
+
+export interface LogBounds {
+  /** The last seq handed out (0 when empty). */
+  headSeq: number;
+  /** Every seq up to this one has been pruned. */
+  prunedThrough: number;
+}
+
+export async function logBounds(db: Queryable): Promise<LogBounds> {
+  const { rows } = await db.query<{ last_seq: string; pruned_through: string }>('SELECT last_seq, pruned_through FROM change_counter');
+  return { headSeq: Number(rows[0].last_seq), prunedThrough: Number(rows[0].pruned_through) };
+}
+
+/** Every change after `since` (no scope): what the realtime layer pushes. */
+export async function changesAfter(db: Queryable, since: number, limit: number): Promise<ChangeRow[]> {
+  const { rows } = await db.query<RawRow>(
+    'SELECT seq, kind, at, town_code, community_code, entity_id, payload FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+    [since, limit],
+  );
+  return rows.map(toRow);
+}
+
+export interface ScopedPage {
+  rows: ChangeRow[];
+  lastSeq: number;
+  hasMore: boolean;
+  bounds: LogBounds;
+}
+
+/**
+ * The scope's changes after `since`, read in one snapshot with the log's
+ * bounds. `extra` narrows further (a field worker sees their own reports).
+ */
+export async function changesInScope(
+  db: Queryable, scope: Scope, since: number, limit: number, extra?: { reporterAccountId: number },
+): Promise<ScopedPage> {
+  const scoped = scopeSql(scope, 'c', 4);
+  const own = extra ? `AND c.kind LIKE 'incident:%' AND (c.payload->'reporter'->>'accountId') = $${4 + scoped.params.length}` : '';
+  // One statement = one snapshot: the counter and the rows agree.
+  const { rows } = await db.query<RawRow & { last_seq: string; pruned_through: string }>(`
+    WITH bounds AS (SELECT last_seq, pruned_through FROM change_counter),
+    page AS (
+      SELECT c.seq, c.kind, c.at, c.town_code, c.community_code, c.entity_id, c.payload
+      FROM change_log c
+      WHERE c.seq > $1 AND c.seq <= (SELECT last_seq FROM bounds) AND ${scoped.sql} ${own}
+      ORDER BY c.seq LIMIT $2 + 1
+    )
+    SELECT b.last_seq, b.pruned_through, p.* FROM bounds b LEFT JOIN page p ON true
+    ORDER BY p.seq NULLS LAST
+    LIMIT $3`,
+  [since, limit, limit + 1, ...scoped.params, ...(extra ? [String(extra.reporterAccountId)] : [])]);
+  const bounds = { headSeq: Number(rows[0].last_seq), prunedThrough: Number(rows[0].pruned_through) };
+  const found = rows.filter((r) => r.seq !== null).map(toRow);
+  const hasMore = found.length > limit;
+  const page = hasMore ? found.slice(0, limit) : found;
+  const lastSeq = hasMore ? page[page.length - 1].seq : Math.max(bounds.headSeq, since);
+  return { rows: page, lastSeq, hasMore, bounds };
+}
+
+/**
+ * Retention: deletes changes older than `before`, but never the newest one
+ * (so the head stays readable), and moves pruned_through in the same
+ * transaction. Returns how many rows went.
+ */
+export async function pruneChanges(tx: Queryable, before: Date): Promise<number> {
+  const { rows } = await tx.query<{ through: string | null }>(`
+    SELECT max(seq) AS through FROM change_log
+    WHERE at < $1 AND seq < (SELECT last_seq FROM change_counter)`, [before]);
+  const through = rows[0].through === null ? null : Number(rows[0].through);
+  if (through === null) return 0;
+  const deleted = await tx.query('DELETE FROM change_log WHERE seq <= $1', [through]);
+  await tx.query('UPDATE change_counter SET pruned_through = GREATEST(pruned_through, $1)', [through]);
+  return deleted.rowCount ?? 0;
+}

@@ -1,0 +1,95 @@
+// The typed Socket.IO contract, one map per direction, used by the server
+// (`Server<ClientToServerEvents, ServerToClientEvents>`) and the client
+// (`Socket<ServerToClientEvents, ClientToServerEvents>`).
+//
+// Server -> client: past-tense events, each payload carrying its change-log
+// `seq`. Client -> server: commands answered by an ack `{data} | {error}`.
+// Reconnecting is the client's job: after (re)connecting, `subscribe`, then
+// `sync` (or GET /api/v1/changes) from the last seq applied; apply a change
+// only if its seq is above the last applied one for that entity.
+import { Type, type Static } from 'typebox';
+import { Code } from './schemas/common.ts';
+import type { Incident } from './schemas/incident.ts';
+import type { Alert } from './schemas/alert.ts';
+import type { CameraStatusChange } from './schemas/device.ts';
+import { CHANGES_MAX_LIMIT, type ChangesPage } from './schemas/changes.ts';
+import type { Scope } from './schemas/auth.ts';
+
+export const EVENTS = {
+  incidentCreated: 'incident:created',
+  incidentUpdated: 'incident:updated',
+  cameraStatusChanged: 'camera:status-changed',
+  alertRaised: 'alert:raised',
+  alertAcknowledged: 'alert:acknowledged',
+  alertCleared: 'alert:cleared',
+} as const;
+
+export const COMMANDS = {
+  subscribe: 'subscribe',
+  sync: 'sync',
+} as const;
+
+/** How often at most a room gets a merged `camera:status-changed` batch. */
+export const CAMERA_BATCH_INTERVAL_MS = 250;
+
+export interface ServerToClientEvents {
+  'incident:created': (incident: Incident) => void;
+  'incident:updated': (incident: Incident) => void;
+  /** Merged per room (latest status per camera), at most every CAMERA_BATCH_INTERVAL_MS; ordered by seq. */
+  'camera:status-changed': (changes: CameraStatusChange[]) => void;
+  'alert:raised': (alert: Alert) => void;
+  'alert:acknowledged': (alert: Alert) => void;
+  'alert:cleared': (alert: Alert) => void;
+}
+
+/** Error codes an ack may carry; nothing else ever reaches a client. */
+export const ACK_ERROR_CODES = ['invalid', 'forbidden', 'too_old', 'not_found', 'internal'] as const;
+export type AckErrorCode = (typeof ACK_ERROR_CODES)[number];
+export interface AckError {
+  code: AckErrorCode;
+  /** Safe to show a user. */
+  message: string;
+  /** With `too_old`: the oldest seq still kept (reload a snapshot). */
+  oldestSeq?: number;
+}
+export type Ack<T> = { data: T } | { error: AckError };
+export type AckCallback<T> = (answer: Ack<T>) => void;
+
+/**
+ * What a screen wants to watch: the New Area, one town or one community,
+ * within its principal's scope (outside it: `forbidden`). For a community the
+ * town is found by the server.
+ */
+export const SubscribeRequest = Type.Object(
+  {
+    scope: Type.Union([
+      Type.Object({ level: Type.Literal('district') }, { additionalProperties: false }),
+      Type.Object({ level: Type.Literal('town'), townCode: Code }, { additionalProperties: false }),
+      Type.Object({ level: Type.Literal('community'), communityCode: Code }, { additionalProperties: false }),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type SubscribeRequest = Static<typeof SubscribeRequest>;
+
+export interface SubscribeResult {
+  /** The scope now watched (a community's town filled in). */
+  scope: Scope;
+  /** The change-log head right after joining: events above it will be pushed. */
+  headSeq: number;
+}
+
+/** Changes after `since` within the subscribed scope, exactly as GET /api/v1/changes. */
+export const SyncRequest = Type.Object(
+  {
+    since: Type.Integer({ minimum: 0 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHANGES_MAX_LIMIT })),
+  },
+  { additionalProperties: false },
+);
+export type SyncRequest = Static<typeof SyncRequest>;
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: AckCallback<SubscribeResult>) => void;
+  sync: (request: SyncRequest, ack: AckCallback<ChangesPage>) => void;
+}
