@@ -1,0 +1,53 @@
+// Pure rules of an incoming report: the fingerprint that makes a retried
+// report idempotent, the tier an item starts at, and what a broadcast or a
+// role without contact rights sees of the reporter.
+import { createHash } from 'node:crypto';
+import type { Level } from '../../../shared/schemas/catalogue.ts';
+import { TIER_BY_LEVEL, type Incident, type Reporter } from '../../../shared/schemas/incident.ts';
+import type { Channel, Tier } from '../../../shared/workflow.ts';
+import { maskName, maskPhone } from './masking.ts';
+
+export interface ReportFields {
+  itemCode: string;
+  lon: number;
+  lat: number;
+  description: string;
+  reporterName?: string | null;
+  reporterPhone?: string | null;
+  reporterAccountId?: number | null;
+  channel: Channel;
+  photoUrls?: string[];
+  sensorCode?: string | null;
+}
+
+/**
+ * sha256 over the report's content in a fixed order: the same report sent
+ * twice (a phone retrying) has the same fingerprint; anything different under
+ * the same id does not. Coordinates are compared to 1e-7 degrees (about 1 cm),
+ * so a client re-serialising a float cannot make a retry look different.
+ */
+export function reportFingerprint(r: ReportFields): string {
+  const canonical = [
+    r.itemCode, r.lon.toFixed(7), r.lat.toFixed(7), r.description.trim(), r.reporterName?.trim() ?? '', r.reporterPhone?.trim() ?? '',
+    r.reporterAccountId ?? '', r.channel, (r.photoUrls ?? []).join('\n'), r.sensorCode ?? '',
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/** The seat a new item starts at: level 1 the New Area, 2 the town, 3 the community. */
+export function startTier(level: Level): Tier {
+  return TIER_BY_LEVEL[level];
+}
+
+/** The reporter with name and phone masked: for broadcasts and roles without 'resident:read-contact'. */
+export function maskReporter(reporter: Reporter): Reporter {
+  return {
+    ...reporter,
+    name: reporter.name ? maskName(reporter.name) : reporter.name ?? null,
+    phone: reporter.phone ? maskPhone(reporter.phone) : reporter.phone ?? null,
+  };
+}
+
+export function maskIncident(incident: Incident): Incident {
+  return { ...incident, reporter: maskReporter(incident.reporter) };
+}
