@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALERT_RULE_DEFAULTS as D, acceptDeadline, cameraRateRule, clusterRule, fireAlarmRule, level1Rule, overdueRule,
+  ALERT_RULE_DEFAULTS as D, acceptDeadline, alertMessage, cameraRateRule, clusterRule, fireAlarmRule, level1Rule, overdueRule,
   type AlertRulesConfig, type IncidentFacts,
 } from './alert-rules.ts';
 
@@ -104,5 +104,15 @@ describe('fire alarms', () => {
     const episode = { id: 7, sensorCode: 's1', startedAt: t0 };
     expect(fireAlarmRule(episode, 'i9', area, D)).toMatchObject({ kind: 'fire_alarm', level: 1, ruleKey: 'fire:s1:7', incidentId: 'i9', deviceCode: 's1' });
     expect(fireAlarmRule(episode, 'i9', area, off('fireAlarm'))).toBeNull();
+  });
+});
+
+describe('alertMessage', () => {
+  it('words each kind in zh-CN with an i18n key, using names when given', () => {
+    expect(alertMessage(level1Rule(incident(), D)!, { item: '火灾', place: '丁卯社区第1网格' }))
+      .toEqual({ messageKey: 'alerts.level1', message: '一级事件：火灾（丁卯社区第1网格）' });
+    const rate = cameraRateRule([{ townCode: area.townCode, communityCode: area.communityCode, online: 7, total: 10 }], new Map(), t0, D).raise[0];
+    expect(alertMessage(rate, { place: '丁卯社区' }).message).toBe('丁卯社区摄像头在线率70%（7/10），低于80%');
+    expect(alertMessage(clusterRule(incident({ reportedAt: at(20) }), [at(0), at(10), at(20)], null, D)!).messageKey).toBe('alerts.cluster');
   });
 });

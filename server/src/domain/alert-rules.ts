@@ -4,9 +4,9 @@
 // table keeps rule keys unique, so evaluating a rule twice (a timer tick and
 // a restart, two events racing) never raises the same alert twice.
 import { TIME_LIMITS } from '../../../shared/catalogue.ts';
+import type { AlertKind } from '../../../shared/schemas/alert.ts';
 
-export const ALERT_KINDS = ['level1', 'overdue', 'cluster', 'camera_offline_rate', 'fire_alarm'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export type { AlertKind };
 
 export interface AlertArea {
   townCode: string;
@@ -169,4 +169,25 @@ export function fireAlarmRule(
     kind: 'fire_alarm', level: 1, ruleKey: `fire:${episode.sensorCode}:${episode.id}`, area, incidentId,
     deviceCode: episode.sensorCode, detail: { sensorCode: episode.sensorCode, startedAt: episode.startedAt.toISOString() },
   };
+}
+
+/**
+ * The stored one-line message (zh-CN, as the command center reads it) and its
+ * i18n key: clients with another language build their own from key + detail.
+ */
+export function alertMessage(draft: AlertDraft, names: { item?: string; place?: string } = {}): { message: string; messageKey: string } {
+  const d = draft.detail;
+  const place = names.place ?? draft.area.gridCode ?? draft.area.communityCode ?? draft.area.townCode;
+  switch (draft.kind) {
+    case 'level1':
+      return { messageKey: 'alerts.level1', message: `一级事件：${names.item ?? d.itemCode}（${place}）` };
+    case 'overdue':
+      return { messageKey: 'alerts.overdue', message: `超时未受理：${names.item ?? d.itemCode}，已超过${d.responseMinutes}分钟响应时限（${place}）` };
+    case 'cluster':
+      return { messageKey: 'alerts.cluster', message: `${place}在${d.windowMinutes}分钟内上报${d.count}起事件` };
+    case 'camera_offline_rate':
+      return { messageKey: 'alerts.cameraOfflineRate', message: `${place}摄像头在线率${d.ratePercent}%（${d.online}/${d.total}），低于${d.thresholdPercent}%` };
+    case 'fire_alarm':
+      return { messageKey: 'alerts.fireAlarm', message: `火警：${names.place ?? d.sensorCode}报警` };
+  }
 }
