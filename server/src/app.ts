@@ -32,6 +32,7 @@ import authRoutes from './routes/auth/index.ts';
 import adminRoutes from './routes/admin/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import staffRoutes from './routes/staff/index.ts';
+import statsRoutes from './routes/stats/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(adminRoutes);
     await api.register(auditRoutes);
     await api.register(staffRoutes);
+    await api.register(statsRoutes);
   }, { prefix: API_PREFIX });
 
   if (options.clientDir !== false) await app.register(staticPlugin, { root: options.clientDir });

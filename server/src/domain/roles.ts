@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'account:disable', // sysadmin
   'account:reset-password', // sysadmin
   'kiosk:manage', // sysadmin
+  'integration:manage', // sysadmin: machine clients' keys (hotline, Open311 app, chat robot, device gateway)
   'account:grant', // secadmin: change role / scope (a permission change)
   'account:unlock', // secadmin
   'account:reset-totp', // secadmin
@@ -37,7 +38,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const READ_ALL: Permission[] = ['geo:read', 'staff:read', 'incident:read', 'alert:read', 'stats:read'];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  sysadmin: ['account:read', 'account:create', 'account:disable', 'account:reset-password', 'kiosk:manage', 'geo:read'],
+  sysadmin: ['account:read', 'account:create', 'account:disable', 'account:reset-password', 'kiosk:manage', 'integration:manage', 'geo:read'],
   secadmin: ['account:read', 'account:grant', 'account:unlock', 'account:reset-totp', 'geo:read'],
   auditor: ['audit:read', 'audit:export', 'geo:read'],
   district_duty: [...READ_ALL, 'staff:read-contact', 'resident:read-contact', 'incident:report', 'incident:dispatch', 'alert:acknowledge', 'export:run'],

@@ -4,6 +4,8 @@
 //   config.permission   the principal's role must hold it
 //   config.allowPending usable before a forced password change / TOTP enrolment
 //   config.allowKiosk   a kiosk may call it although it is not a GET
+//   config.integration  machine clients with an integration key of these
+//                       channels may call it (services/integration-keys-service.ts)
 // Everything else under /api/v1 needs a signed-in principal: routes opt out,
 // never in. State-changing requests made with the session cookie must carry
 // the CSRF token (x-csrf-token), bound to the session.
@@ -19,6 +21,7 @@ import { createAccountsService, type AccountsService } from '../services/account
 import { HANDLING_UNITS } from '../services/handling-units.ts';
 import { seedDemo } from '../services/demo-seed.ts';
 import type { Principal, RequestContext } from '../services/principal.ts';
+import { createIntegrationKeysService, guardIntegrationKey, isIntegrationKey } from '../services/integration-keys-service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,6 +69,8 @@ export default fp<SecurityOptions>(
     app.decorate('auth', auth);
     app.decorate('accounts', createAccountsService(app.repos, auth, options));
     app.decorateRequest('principal', null);
+    app.decorate('integrationKeys', createIntegrationKeysService(app.repos, options.clock));
+    app.decorateRequest('integration', null);
 
     if (!app.hasPlugin('@fastify/cookie')) await app.register(cookie);
     await app.register(csrf, {
@@ -99,6 +104,8 @@ export default fp<SecurityOptions>(
       const config = request.routeOptions.config;
       const sessionToken = request.cookies[SESSION_COOKIE];
       const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      // A machine client's key (gik_...): no principal, only routes naming its channel.
+      if (!sessionToken && isIntegrationKey(bearer)) return guardIntegrationKey(app, request, reply, bearer);
       request.principal = sessionToken
         ? await auth.authenticateSession(sessionToken)
         : bearer ? await auth.authenticateKioskToken(bearer) : null;
