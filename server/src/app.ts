@@ -33,6 +33,7 @@ import adminRoutes from './routes/admin/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import staffRoutes from './routes/staff/index.ts';
 import statsRoutes from './routes/stats/index.ts';
+import integrationKeysRoutes from './routes/integration-keys/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(auditRoutes);
     await api.register(staffRoutes);
     await api.register(statsRoutes);
+    await api.register(integrationKeysRoutes);
   }, { prefix: API_PREFIX });
 
   if (options.clientDir !== false) await app.register(staticPlugin, { root: options.clientDir });
