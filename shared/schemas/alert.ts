@@ -51,6 +51,8 @@ export const AlertQuery = Type.Object(
     town: Type.Optional(Code),
     community: Type.Optional(Code),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    /** `nextCursor` of the previous page (added by the alerts feature: keyset paging, newest first). */
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
   },
   { additionalProperties: false },
 );
@@ -60,5 +62,11 @@ export const AlertList = Type.Object({
   alerts: Type.Array(Alert),
   /** Change-log head in the same snapshot, as IncidentList.lastSeq. */
   lastSeq: Type.Integer({ minimum: 0 }),
+  /** Pass as `cursor` for the next (older) page; null on the last page (added by the alerts feature). */
+  nextCursor: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type AlertList = Static<typeof AlertList>;
+
+/** POST /api/v1/alerts/{id}/acknowledge and /clear (added by the alerts feature). */
+export const AlertParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export type AlertParams = Static<typeof AlertParams>;
