@@ -121,7 +121,7 @@ describe('sessions end', () => {
     const principal = await app.auth.authenticateHandshake({ headers: { cookie: `gcc_session=${client.cookies.gcc_session}` } });
     expect(principal?.username).toBe('sweep.one');
     clock.advance(31 * 60_000);
-    expect(await app.auth.sweep()).toBeGreaterThanOrEqual(1);
+    expect((await app.auth.sweep()).ended).toBeGreaterThanOrEqual(1);
     off();
     expect(ended).toContain('idle');
     expect(await app.auth.authenticateHandshake({ headers: { cookie: `gcc_session=${client.cookies.gcc_session}` } })).toBeNull();

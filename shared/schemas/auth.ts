@@ -93,6 +93,9 @@ export type TotpSetup = Static<typeof TotpSetup>;
 
 export const TotpConfirmBody = Type.Object({ code: TotpCode }, { additionalProperties: false });
 
+/** Removing one's own (optional) second factor: both factors once more. */
+export const TotpDisableBody = Type.Object({ password: Password, code: TotpCode }, { additionalProperties: false });
+
 /** The kiosk URL `/?kiosk=TOKEN` posts its token here to get a read-only session cookie. */
 export const KioskExchangeBody = Type.Object(
   { token: Type.String({ minLength: 20, maxLength: 200 }) },

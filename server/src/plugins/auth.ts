@@ -129,6 +129,10 @@ export default fp<SecurityOptions>(
       app.csrfProtection(request, reply, done);
     });
 
+    // Sessions left idle, expired or ended by the last run are cleared before the first request.
+    app.addHook('onReady', async () => {
+      await auth.sweep();
+    });
     if (options.sweepIntervalMs > 0) {
       const timer = setInterval(() => {
         auth.sweep().catch((err: unknown) => app.log.error({ err }, 'session sweep failed'));

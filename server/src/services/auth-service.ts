@@ -12,6 +12,7 @@ import type { FieldCipher } from '../domain/field-crypto.ts';
 import { DEFAULT_COST, hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../domain/password-hash.ts';
 import { passwordProblems } from '../domain/password-policy.ts';
 import { isLocked, pendingSteps, sessionState, shouldTouch } from '../domain/session-rules.ts';
+import { requiresTotp } from '../domain/roles.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import type { SecurityOptions } from '../security-config.ts';
 import type { Principal, RequestContext, SessionEnded } from './principal.ts';
@@ -228,16 +229,33 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
 
     async endKioskSessions(kioskTokenId: number, reason: string): Promise<void> {
       const ids = await repos.sessions.endForKioskToken(kioskTokenId, reason, now());
-      await endAndAnnounce(ids, null, kioskTokenId, reason);
+      service.announceKioskEnded(ids, kioskTokenId, reason);
+    },
+
+    /** Announces a kiosk token's ended sessions, and the sockets that presented the bare token. */
+    announceKioskEnded(ids: string[], kioskTokenId: number, reason: string): void {
+      for (const sessionId of ids) announce({ sessionId, userId: null, kioskTokenId, reason });
       // Sockets that presented the bare token are named after it.
       announce({ sessionId: `${KIOSK_TOKEN_PREFIX}${kioskTokenId}`, userId: null, kioskTokenId, reason });
     },
 
-    /** Ends sessions that went idle or expired, so their sockets learn it without waiting for a request. */
-    async sweep(): Promise<number> {
-      const ended = await repos.sessions.endStale(now(), options.idleTimeoutMs, options.sessionMaxMs);
+    /** Tells realtime connections that these sessions (ended inside a committed transaction) are over. */
+    announceEnded(ids: string[], userId: number | null, kioskTokenId: number | null, reason: string): void {
+      for (const sessionId of ids) announce({ sessionId, userId, kioskTokenId, reason });
+    },
+
+    /**
+     * Ends sessions that went idle or expired, so their sockets learn it
+     * without waiting for a request, then deletes every ended session row
+     * (the audit log keeps who signed in and out). Runs at start and every
+     * sweepIntervalMs.
+     */
+    async sweep(): Promise<{ ended: number; purged: number }> {
+      const at = now();
+      const ended = await repos.sessions.endStale(at, options.idleTimeoutMs, options.sessionMaxMs);
       for (const { id, userId, reason } of ended) announce({ sessionId: id, userId, kioskTokenId: null, reason });
-      return ended.length;
+      const purged = await repos.sessions.purgeEnded(at);
+      return { ended: ended.length, purged };
     },
 
     async changePassword(principal: Principal, current: string, next: string, ctx: RequestContext): Promise<{ ok: true } | { ok: false; status: 400 | 401; message: string }> {
@@ -263,10 +281,15 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
         await audit('failure', `policy: ${problems.join('; ')}`);
         return { ok: false, status: 400, message: `new password ${problems.join('; ')}` };
       }
-      await repos.users.setPassword(user.id, await hashPassword(next), false, now());
+      const hash = await hashPassword(next);
       // Other sessions may have been opened with the old password by someone else.
-      await service.endUserSessions(user.id, 'password changed', principal.sessionId);
-      await audit('success', null);
+      const ended = await repos.transaction(async (tx) => {
+        await tx.users.setPassword(user.id, hash, false, now());
+        const ids = await tx.sessions.endForUser(user.id, 'password changed', now(), principal.sessionId);
+        await tx.audit.append({ ...actorOf(principal, ctx), action: 'account.password-change', targetType: 'account', targetId: String(user.id), result: 'success' });
+        return ids;
+      });
+      service.announceEnded(ended, user.id, null, 'password changed');
       return { ok: true };
     },
 
@@ -284,11 +307,41 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
       const user = principal.userId !== null ? await repos.users.byId(principal.userId) : undefined;
       if (!user || user.totpEnabled || !user.totpSecretEnc) return false;
       const step = verifyTotp(cipher.decrypt(user.totpSecretEnc), code, now(), null);
-      await repos.audit.append({ ...actorOf(principal, ctx), action: 'account.totp-enable', targetType: 'account', targetId: String(user.id),
-        result: step === null ? 'failure' : 'success' });
-      if (step === null) return false;
-      await repos.users.setTotp(user.id, user.totpSecretEnc, true, step, now());
+      const record = { ...actorOf(principal, ctx), action: 'account.totp-enable', targetType: 'account', targetId: String(user.id) };
+      if (step === null) {
+        await repos.audit.append({ ...record, result: 'failure' });
+        return false;
+      }
+      await repos.transaction(async (tx) => {
+        await tx.users.setTotp(user.id, user.totpSecretEnc, true, step, now());
+        await tx.audit.append({ ...record, result: 'success', before: { totpEnabled: false }, after: { totpEnabled: true } });
+      });
       return true;
+    },
+
+    /**
+     * The holder removes their own second factor, proving both factors once
+     * more. Administrators cannot: for them it is required (the security
+     * administrator resets a lost one).
+     */
+    async totpDisable(principal: Principal, password: string, code: string, ctx: RequestContext): Promise<{ ok: true } | { ok: false; status: 400 | 401 | 403; message: string }> {
+      const user = principal.userId !== null ? await repos.users.byId(principal.userId) : undefined;
+      if (!user) return { ok: false, status: 400, message: 'this session has no account' };
+      if (requiresTotp(user.role)) return { ok: false, status: 403, message: 'your role requires a second factor; the security administrator can reset a lost one' };
+      if (!user.totpEnabled || !user.totpSecretEnc) return { ok: false, status: 400, message: 'no second factor is enabled' };
+      const record = { ...actorOf(principal, ctx), action: 'account.totp-disable', targetType: 'account', targetId: String(user.id) };
+      const at = now();
+      const step = (await verifyPassword(password, user.passwordHash)) ? verifyTotp(cipher.decrypt(user.totpSecretEnc), code, at, user.totpLastStep) : null;
+      if (step === null) {
+        await repos.users.recordFailure(user.id, at, options.maxFailedSignIns, options.lockoutMs);
+        await repos.audit.append({ ...record, result: 'failure', detail: 'wrong password or one-time code' });
+        return { ok: false, status: 401, message: 'the password or the one-time code is wrong' };
+      }
+      await repos.transaction(async (tx) => {
+        await tx.users.setTotp(user.id, null, false, null, at);
+        await tx.audit.append({ ...record, result: 'success', before: { totpEnabled: true }, after: { totpEnabled: false } });
+      });
+      return { ok: true };
     },
 
     pendingOf(principal: Principal): PendingStep[] {

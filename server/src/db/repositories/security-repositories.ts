@@ -1,8 +1,12 @@
 // The accounts / sessions / audit repositories bound to one pool; spread into
 // createRepositories() so they live under app.repos like the others.
+// `transaction(work)` hands `work` the same repositories bound to one client
+// inside one transaction: an account change and its audit row commit together
+// or not at all.
 import type pg from 'pg';
 import type { AuditQuery, Role, Scope, ScopeInput } from '../../../../shared/schemas/auth.ts';
 import * as areas from './areas-repository.ts';
+import { inTransaction, type Queryable } from './db.ts';
 import * as audit from './audit-repository.ts';
 import * as kiosk from './kiosk-tokens-repository.ts';
 import * as sessions from './sessions-repository.ts';
@@ -11,6 +15,16 @@ import * as units from './units-repository.ts';
 import * as users from './users-repository.ts';
 
 export function createSecurityRepositories(pool: pg.Pool) {
+  return {
+    ...bindSecurityRepositories(pool),
+    transaction: <T>(work: (tx: BoundSecurityRepositories) => Promise<T>): Promise<T> =>
+      inTransaction(pool, (client) => work(bindSecurityRepositories(client))),
+  };
+}
+
+export type BoundSecurityRepositories = ReturnType<typeof bindSecurityRepositories>;
+
+function bindSecurityRepositories(pool: Queryable) {
   return {
     users: {
       byUsername: (username: string) => users.findUserByUsername(pool, username),
@@ -41,6 +55,7 @@ export function createSecurityRepositories(pool: pg.Pool) {
       endForUser: (userId: number, reason: string, now: Date, exceptId?: string) => sessions.endUserSessions(pool, userId, reason, now, exceptId),
       endForKioskToken: (id: number, reason: string, now: Date) => sessions.endKioskSessions(pool, id, reason, now),
       endStale: (now: Date, idleMs: number, absoluteMs: number) => sessions.endStaleSessions(pool, now, idleMs, absoluteMs),
+      purgeEnded: (endedBefore: Date) => sessions.purgeEndedSessions(pool, endedBefore),
     },
     kioskTokens: {
       insert: (t: { name: string; tokenHash: string; scope: Scope; createdBy: number }, now: Date) => kiosk.insertKioskToken(pool, t, now),

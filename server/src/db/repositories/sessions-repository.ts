@@ -82,3 +82,13 @@ export async function endStaleSessions(db: Queryable, now: Date, idleMs: number,
     RETURNING s.id::text AS id, s.user_id::int AS "userId", s.end_reason AS reason`, [now, idleMs, absoluteMs]);
   return rows;
 }
+
+/**
+ * Deletes sessions that ended at or before `endedBefore`: an ended session is
+ * useless (its token no longer signs anyone in), and who signed in and out
+ * stays in the audit log. Returns how many rows went.
+ */
+export async function purgeEndedSessions(db: Queryable, endedBefore: Date): Promise<number> {
+  const result = await db.query('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at <= $1', [endedBefore]);
+  return result.rowCount ?? 0;
+}

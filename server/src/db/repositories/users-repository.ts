@@ -6,6 +6,14 @@ import { PASSWORD_HISTORY_SIZE } from '../../domain/password-policy.ts';
 import { inTransaction, type Queryable } from './db.ts';
 import type pg from 'pg';
 
+/**
+ * Runs `work` atomically: on a pool, in a transaction of its own; on a client
+ * (already inside the caller's transaction, see repos.transaction), as part of it.
+ */
+function atomically<T>(db: Queryable, work: (client: Queryable) => Promise<T>): Promise<T> {
+  return 'release' in db ? work(db) : inTransaction(db as pg.Pool, work);
+}
+
 export interface UserRecord {
   id: number;
   username: string;
@@ -118,8 +126,8 @@ export async function insertUsers(db: Queryable, users: NewUser[], now: Date): P
 }
 
 /** One account; undefined when the username is taken. */
-export async function createUser(pool: pg.Pool, user: NewUser, now: Date): Promise<UserRecord | undefined> {
-  return inTransaction(pool, async (client) => {
+export async function createUser(db: Queryable, user: NewUser, now: Date): Promise<UserRecord | undefined> {
+  return atomically(db, async (client) => {
     const inserted = await insertUsers(client, [user], now);
     if (!inserted) return undefined;
     const created = (await findUserByUsername(client, user.username))!;
@@ -153,8 +161,8 @@ export async function passwordHistory(db: Queryable, id: number): Promise<string
 }
 
 /** Sets a new password hash, remembers it, and keeps only the last few in the history. */
-export async function setPassword(pool: pg.Pool, id: number, hash: string, mustChange: boolean, now: Date): Promise<void> {
-  await inTransaction(pool, async (client) => {
+export async function setPassword(db: Queryable, id: number, hash: string, mustChange: boolean, now: Date): Promise<void> {
+  await atomically(db, async (client) => {
     await client.query(`
       UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = $4, updated_at = $3
       WHERE id = $1`, [id, hash, now, mustChange]);

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import {
-  ChangePasswordBody, KioskExchangeBody, LoginBody, Me, Ok, TotpConfirmBody, TotpSetup,
+  ChangePasswordBody, KioskExchangeBody, LoginBody, Me, Ok, TotpConfirmBody, TotpDisableBody, TotpSetup,
 } from '../../../../shared/schemas/auth.ts';
 import { ApiError } from '../../../../shared/schemas/common.ts';
 import { permissionsOf } from '../../domain/roles.ts';
@@ -110,6 +110,16 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     if (!(await app.auth.totpConfirm(principalOf(request), request.body.code, requestContext(request)))) {
       return reply.apiError(400, 'the code is wrong, or no enrolment was started');
     }
+    return { ok: true } as const;
+  });
+
+  app.post('/auth/totp/disable', {
+    config: { rateLimit },
+    schema: { tags, summary: 'Remove your own second factor (not for the three administrators, who must keep one)', body: TotpDisableBody,
+      response: { 200: Ok, 400: ApiError, 401: ApiError, 403: ApiError } },
+  }, async (request, reply) => {
+    const result = await app.auth.totpDisable(principalOf(request), request.body.password, request.body.code, requestContext(request));
+    if (!result.ok) return reply.apiError(result.status, result.message);
     return { ok: true } as const;
   });
 };
