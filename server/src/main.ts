@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   });
   const { url } = product;
   console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
-  if (security.demo) console.log(demoBanner(security.demoPassword));
+  if (security.demo) {
+    // A wall screen a newcomer can open at once: /?kiosk=TOKEN, landing on the big-screen route.
+    const kioskToken = await product.app.accounts.issueDemoKioskToken();
+    console.log(demoBanner(security.demoPassword, kioskToken ? `${url}?kiosk=${kioskToken}#/screen` : null));
+  }
 
   let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals) => {

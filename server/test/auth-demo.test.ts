@@ -6,6 +6,7 @@ import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './help
 import { login } from './helpers/sign-in.ts';
 import { createAdministrator } from '../src/services/create-admin.ts';
 import { HANDLING_UNITS } from '../src/services/handling-units.ts';
+import { demoBanner } from '../src/services/demo-banner.ts';
 import { DEFAULT_DATA_FILE } from '../src/config.ts';
 import type { NewAreaData } from '../../data/types.ts';
 import type { App } from '../src/app.ts';
@@ -75,6 +76,23 @@ describe('demo mode', () => {
     expect((await login(demo.app, 'auditor', DEMO_PASSWORD)).json().pending).toEqual(['enrol-totp']);
   });
 
+  it('issues a big-screen kiosk token at start, revoking the previous demo one, and prints its URL', async () => {
+    const first = await demo.app.accounts.issueDemoKioskToken();
+    const second = await demo.app.accounts.issueDemoKioskToken();
+    expect(first).toBeTruthy();
+    expect(second).not.toBe(first);
+    const exchange = (token: string) => demo.app.inject({ method: 'POST', url: '/api/v1/auth/kiosk', payload: { token } });
+    expect((await exchange(first!)).statusCode).toBe(401);
+    const ok = await exchange(second!);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ role: 'kiosk', scope: { level: 'district' }, pending: [] });
+    const tokens = await sql<{ revoked: boolean }>(demo.db.url, "SELECT revoked_at IS NOT NULL AS revoked FROM kiosk_tokens WHERE name = 'kiosk.district' ORDER BY id");
+    expect(tokens.map((t) => t.revoked)).toEqual([true, false]);
+    const banner = demoBanner(DEMO_PASSWORD, `http://localhost:8080/?kiosk=${second}#/screen`);
+    expect(banner).toContain(`http://localhost:8080/?kiosk=${second}#/screen`);
+    expect(banner).toContain(DEMO_PASSWORD);
+  });
+
   it('is idempotent across restarts', async () => {
     const again = await buildTestApp(demo.db.url, { security: { demo: true, demoPassword: DEMO_PASSWORD, sweepIntervalMs: 0 } });
     apps.push(again);
@@ -88,6 +106,7 @@ describe('outside demo mode', () => {
   it('has no account at all, and the first administrator comes from create-admin', async () => {
     const { db, app } = await start(false);
     expect(await sql(db.url, 'SELECT username FROM users')).toEqual([]);
+    expect(await app.accounts.issueDemoKioskToken()).toBeNull();
     expect((await login(app, 'sysadmin', DEMO_PASSWORD)).statusCode).toBe(401);
 
     await expect(createAdministrator(app.repos, { username: 'root.admin', role: 'leader', password: 'Strong-Passw0rd!' })).rejects.toThrow(/role must be one of/);

@@ -1,6 +1,6 @@
 // What `npm start` prints in demo mode: loud, with the accounts and the
 // password, so nobody mistakes a demo for a production install.
-export function demoBanner(password: string): string {
+export function demoBanner(password: string, kioskUrl?: string | null): string {
   const line = '!'.repeat(78);
   return [
     line,
@@ -13,6 +13,7 @@ export function demoBanner(password: string): string {
     '            duty.district, duty.<town code>, liaison.<community code>, leader,',
     '            unit.<unit code>, worker.<grid code>, kiosk.district',
     '  e.g.      duty.321171001 (丁卯街道), liaison.321171001001, unit.police',
+    ...(kioskUrl ? ['', '  Big screen (大屏, read-only kiosk token, new at every start):', `  ${kioskUrl}`] : []),
     line,
     '',
   ].join('\n');
