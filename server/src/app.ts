@@ -32,6 +32,12 @@ import authRoutes from './routes/auth/index.ts';
 import adminRoutes from './routes/admin/index.ts';
 import auditRoutes from './routes/audit/index.ts';
 import staffRoutes from './routes/staff/index.ts';
+import liveServicesPlugin from './realtime/live-services.ts';
+import realtimePlugin from './plugins/realtime.ts';
+import { liveOptionsFromEnv, type LiveOptions } from './realtime/live-options.ts';
+import reportsRoutes from './routes/reports/index.ts';
+import incidentsRoutes from './routes/incidents/index.ts';
+import changesRoutes from './routes/changes/index.ts';
 import statsRoutes from './routes/stats/index.ts';
 import integrationKeysRoutes from './routes/integration-keys/index.ts';
 
@@ -53,6 +59,8 @@ export interface BuildAppOptions {
    * off unless asked for; without a fieldKey an ephemeral one is made (tests).
    */
   security?: Partial<SecurityOptions>;
+  /** Live operations (rate limit, retention, camera batching); defaults from the environment (realtime/live-options.ts). */
+  live?: Partial<LiveOptions>;
 }
 
 export async function buildApp(options: BuildAppOptions) {
@@ -80,6 +88,10 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(auditPlugin);
   await app.register(spatialPlugin);
   await app.register(responseCachePlugin);
+  // Incidents, change log and Socket.IO (issue 4).
+  const live: LiveOptions = { ...liveOptionsFromEnv(process.env), ...options.live };
+  await app.register(liveServicesPlugin, live);
+  await app.register(realtimePlugin, live);
 
   await app.register(async (api) => {
     await api.register(townsRoutes);
@@ -96,6 +108,9 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(adminRoutes);
     await api.register(auditRoutes);
     await api.register(staffRoutes);
+    await api.register(reportsRoutes);
+    await api.register(incidentsRoutes);
+    await api.register(changesRoutes);
     await api.register(statsRoutes);
     await api.register(integrationKeysRoutes);
   }, { prefix: API_PREFIX });

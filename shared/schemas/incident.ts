@@ -95,7 +95,8 @@ export const IncidentQuery = Type.Object(
     community: Type.Optional(Code),
     grid: Type.Optional(Code),
     status: Type.Optional(IncidentStatusSchema),
-    level: Type.Optional(LevelSchema),
+    // An integer, not LevelSchema: a bare enum carries no type, so the query string's "1" would not be coerced.
+    level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
     domain: Type.Optional(DomainSchema),
     channel: Type.Optional(ChannelSchema),
     itemCode: Type.Optional(ItemCode),

@@ -133,3 +133,9 @@ export async function pruneChanges(tx: Queryable, before: Date): Promise<number>
   await tx.query('UPDATE change_counter SET pruned_through = GREATEST(pruned_through, $1)', [through]);
   return deleted.rowCount ?? 0;
 }
+
+/** The town a community belongs to (a screen subscribing to a community names only the community). */
+export async function townOfCommunity(db: Queryable, communityCode: string): Promise<string | null> {
+  const { rows } = await db.query<{ town_code: string }>('SELECT town_code FROM communities WHERE code = $1', [communityCode]);
+  return rows[0]?.town_code ?? null;
+}

@@ -9,7 +9,10 @@ import * as geo from './geo-repository.ts';
 import { ping } from './health-repository.ts';
 import { createSecurityRepositories } from './security-repositories.ts';
 import { bindIntegrationKeys } from './integration-keys-repository.ts';
-import { appendChange, changesAfter, changesInScope, logBounds, pruneChanges } from './changes-repository.ts';
+import * as incidents from './incidents-repository.ts';
+import { appendTimeline, listTimeline } from './timeline-repository.ts';
+import type { Queryable } from './db.ts';
+import { appendChange, changesAfter, changesInScope, logBounds, pruneChanges, townOfCommunity } from './changes-repository.ts';
 
 export function createRepositories(pool: pg.Pool) {
   return {
@@ -43,6 +46,21 @@ export function createRepositories(pool: pg.Pool) {
       inScope: (scope: Scope, since: number, limit: number, own?: { reporterAccountId: number }) => changesInScope(pool, scope, since, limit, own),
       bounds: () => logBounds(pool),
       prune: pruneChanges,
+      townOfCommunity: (code: string) => townOfCommunity(pool, code),
+    },
+    // Incidents and their timelines (issue 4): writes take the transaction client.
+    incidents: {
+      insert: incidents.insertIncident,
+      find: incidents.findIncident,
+      update: incidents.updateIncident,
+      setSeq: incidents.setIncidentSeq,
+      findInScope: (id: string, scope: Scope, own?: incidents.OwnFilter) => incidents.findIncidentInScope(pool, id, scope, own),
+      list: (scope: Scope, filter: incidents.IncidentFilter, own?: incidents.OwnFilter) => incidents.listIncidents(pool, scope, filter, own),
+      count: (db: Queryable = pool) => incidents.countIncidents(db),
+    },
+    timeline: {
+      append: appendTimeline,
+      list: (incidentId: string) => listTimeline(pool, incidentId),
     },
   };
 }

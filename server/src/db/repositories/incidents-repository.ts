@@ -1,0 +1,195 @@
+// Incidents: insert (idempotent on the client's id), scoped reads, locked
+// updates. Reporter phones arrive and leave encrypted; the service decrypts
+// and masks. Every read that a caller asks for carries scopeSql().
+import type { Incident } from '../../../../shared/schemas/incident.ts';
+import type { Scope } from '../../../../shared/schemas/auth.ts';
+import type { Channel, IncidentStatus, Tier } from '../../../../shared/workflow.ts';
+import type { Domain, Level } from '../../../../shared/schemas/catalogue.ts';
+import { scopeSql } from '../../domain/scope.ts';
+import type { Queryable } from './db.ts';
+
+/** An incident as stored: the reporter's phone still encrypted. */
+export type IncidentRecord = Omit<Incident, 'reporter'> & {
+  reporterName: string | null;
+  reporterPhoneEnc: string | null;
+  reporterAccountId: number | null;
+  requestHash: string;
+};
+
+const COLUMNS = `i.id, i.item_code, i.domain, i.level, i.lon, i.lat, i.grid_code, i.community_code, i.town_code, i.description,
+  i.reporter_name, i.reporter_phone_enc, i.reporter_account_id, i.channel, i.photo_urls, i.status, i.tier, i.unit_code,
+  i.supervised, i.overdue, i.sensor_code, i.alert_ids, i.version, i.request_hash, i.reported_at, i.updated_at, i.last_seq`;
+
+interface Raw {
+  id: string; item_code: string; domain: Domain; level: Level; lon: number; lat: number; grid_code: string;
+  community_code: string; town_code: string; description: string; reporter_name: string | null;
+  reporter_phone_enc: string | null; reporter_account_id: string | null; channel: Channel; photo_urls: string[];
+  status: IncidentStatus; tier: Tier; unit_code: string | null; supervised: boolean; overdue: boolean;
+  sensor_code: string | null; alert_ids: string[]; version: number; request_hash: string; reported_at: Date;
+  updated_at: Date; last_seq: string;
+}
+
+function toRecord(r: Raw): IncidentRecord {
+  return {
+    id: r.id, itemCode: r.item_code, domain: r.domain, level: r.level, lon: r.lon, lat: r.lat, gridCode: r.grid_code,
+    communityCode: r.community_code, townCode: r.town_code, description: r.description, reporterName: r.reporter_name,
+    reporterPhoneEnc: r.reporter_phone_enc, reporterAccountId: r.reporter_account_id === null ? null : Number(r.reporter_account_id),
+    channel: r.channel, photoUrls: r.photo_urls, status: r.status, tier: r.tier, unitCode: r.unit_code, supervised: r.supervised,
+    overdue: r.overdue, sensorCode: r.sensor_code, alertIds: r.alert_ids, version: r.version, requestHash: r.request_hash,
+    reportedAt: r.reported_at.toISOString(), updatedAt: r.updated_at.toISOString(), seq: Number(r.last_seq),
+  };
+}
+
+export interface NewIncident {
+  id: string;
+  itemCode: string;
+  domain: Domain;
+  level: Level;
+  lon: number;
+  lat: number;
+  gridCode: string;
+  communityCode: string;
+  townCode: string;
+  description: string;
+  reporterName: string | null;
+  reporterPhoneEnc: string | null;
+  reporterPhoneHash: string | null;
+  reporterAccountId: number | null;
+  channel: Channel;
+  photoUrls: string[];
+  tier: Tier;
+  sensorCode: string | null;
+  requestHash: string;
+  reportedAt: Date;
+}
+
+/** Inserts unless the id exists (then null: the caller compares fingerprints). A concurrent insert of the same id waits for the first. */
+export async function insertIncident(tx: Queryable, n: NewIncident): Promise<IncidentRecord | null> {
+  const { rows } = await tx.query<Raw>(`
+    INSERT INTO incidents AS i (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
+      reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code,
+      request_hash, reported_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING ${COLUMNS}`, [
+    n.id, n.itemCode, n.domain, n.level, n.lon, n.lat, n.gridCode, n.communityCode, n.townCode, n.description,
+    n.reporterName, n.reporterPhoneEnc, n.reporterPhoneHash, n.reporterAccountId, n.channel, n.photoUrls, n.tier, n.sensorCode,
+    n.requestHash, n.reportedAt,
+  ]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** By id, no scope: for the services, which decide access themselves. */
+export async function findIncident(db: Queryable, id: string, lock = false): Promise<IncidentRecord | null> {
+  const { rows } = await db.query<Raw>(`SELECT ${COLUMNS} FROM incidents i WHERE i.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Narrowing beyond the scope: a field worker follows only their own reports. */
+export interface OwnFilter {
+  reporterAccountId: number;
+}
+
+/** By id within the scope: null for unknown and for outside alike. */
+export async function findIncidentInScope(db: Queryable, id: string, scope: Scope, own?: OwnFilter): Promise<IncidentRecord | null> {
+  const scoped = scopeSql(scope, 'i', 3);
+  const { rows } = await db.query<Raw>(
+    `SELECT ${COLUMNS} FROM incidents i WHERE i.id = $1 AND ($2::bigint IS NULL OR i.reporter_account_id = $2) AND ${scoped.sql}`,
+    [id, own?.reporterAccountId ?? null, ...scoped.params],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export interface IncidentFilter {
+  town?: string;
+  community?: string;
+  grid?: string;
+  status?: IncidentStatus;
+  level?: Level;
+  domain?: Domain;
+  channel?: Channel;
+  itemCode?: string;
+  from?: string;
+  to?: string;
+  /** Keyset: rows strictly older than this (reported_at, id). */
+  before?: { reportedAt: string; id: string };
+  limit: number;
+}
+
+/**
+ * Newest first within the scope, with the change-log head read in the same
+ * statement (one snapshot): a screen continues with changes?since=lastSeq.
+ */
+export async function listIncidents(
+  db: Queryable, scope: Scope, f: IncidentFilter, own?: OwnFilter,
+): Promise<{ records: IncidentRecord[]; hasMore: boolean; lastSeq: number }> {
+  const scoped = scopeSql(scope, 'i', 14);
+  const { rows } = await db.query<Raw & { head: string }>(`
+    WITH head AS (SELECT last_seq FROM change_counter),
+    page AS (
+      SELECT ${COLUMNS} FROM incidents i
+      WHERE ($1::text IS NULL OR i.town_code = $1)
+        AND ($2::text IS NULL OR i.community_code = $2)
+        AND ($3::text IS NULL OR i.grid_code = $3)
+        AND ($4::text IS NULL OR i.status = $4)
+        AND ($5::int IS NULL OR i.level = $5)
+        AND ($6::text IS NULL OR i.domain = $6)
+        AND ($7::text IS NULL OR i.channel = $7)
+        AND ($8::text IS NULL OR i.item_code = $8)
+        AND ($9::timestamptz IS NULL OR i.reported_at >= $9)
+        AND ($10::timestamptz IS NULL OR i.reported_at < $10)
+        AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::uuid))
+        AND ($13::bigint IS NULL OR i.reporter_account_id = $13)
+        AND ${scoped.sql}
+      ORDER BY i.reported_at DESC, i.id DESC
+      LIMIT $${14 + scoped.params.length}
+    )
+    SELECT head.last_seq AS head, page.* FROM head LEFT JOIN page ON true
+    ORDER BY page.reported_at DESC NULLS LAST, page.id DESC`, [
+    f.town ?? null, f.community ?? null, f.grid ?? null, f.status ?? null, f.level ?? null, f.domain ?? null, f.channel ?? null,
+    f.itemCode ?? null, f.from ?? null, f.to ?? null, f.before?.reportedAt ?? null, f.before?.id ?? null,
+    own?.reporterAccountId ?? null, ...scoped.params, f.limit + 1,
+  ]);
+  const lastSeq = Number(rows[0].head);
+  const records = rows.filter((r) => r.id !== null).map(toRecord);
+  const hasMore = records.length > f.limit;
+  return { records: hasMore ? records.slice(0, f.limit) : records, hasMore, lastSeq };
+}
+
+/** What an update may change; version and updated_at move by themselves. */
+export interface IncidentPatch {
+  status?: IncidentStatus;
+  tier?: Tier;
+  level?: Level;
+  unitCode?: string | null;
+  supervised?: boolean;
+  overdue?: boolean;
+  alertIds?: string[];
+}
+
+/** Applies the patch to a row the caller has locked, version + 1. */
+export async function updateIncident(tx: Queryable, id: string, p: IncidentPatch, at: Date): Promise<IncidentRecord> {
+  const { rows } = await tx.query<Raw>(`
+    UPDATE incidents i SET
+      status = COALESCE($2, status), tier = COALESCE($3, tier), level = COALESCE($4, level),
+      unit_code = CASE WHEN $5 THEN $6 ELSE unit_code END,
+      supervised = COALESCE($7, supervised), overdue = COALESCE($8, overdue), alert_ids = COALESCE($9, alert_ids),
+      version = version + 1, updated_at = $10
+    WHERE id = $1
+    RETURNING ${COLUMNS}`, [
+    id, p.status ?? null, p.tier ?? null, p.level ?? null, p.unitCode !== undefined, p.unitCode ?? null,
+    p.supervised ?? null, p.overdue ?? null, p.alertIds ?? null, at,
+  ]);
+  if (!rows[0]) throw new Error(`incident ${id} vanished during its update`);
+  return toRecord(rows[0]);
+}
+
+/** Records the seq of the change just appended for this incident (same transaction). */
+export async function setIncidentSeq(tx: Queryable, id: string, seq: number): Promise<void> {
+  await tx.query('UPDATE incidents SET last_seq = $2 WHERE id = $1', [id, seq]);
+}
+
+export async function countIncidents(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM incidents');
+  return Number(rows[0].n);
+}
