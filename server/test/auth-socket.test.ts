@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { buildTestApp, createTestDatabase, type TestDatabase } from './helpers.ts';
 import { cookieHeader, manualClock, signedIn } from './helpers/sign-in.ts';
-import { guardSocketServer, socketPrincipal } from '../src/services/socket-auth.ts';
+import { socketPrincipal } from '../src/services/socket-auth.ts';
 import { roomsForArea } from '../src/domain/scope.ts';
 import type { App } from '../src/app.ts';
 
@@ -25,13 +25,12 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  io = new Server(app.server);
-  guardSocketServer(io, app.auth);
+  // The app's own Socket.IO server (plugins/realtime.ts), guarded by guardSocketServer; untyped here for the test event.
+  io = app.io as unknown as Server;
 });
 
 afterAll(async () => {
   for (const s of sockets) s.close();
-  await io?.close();
   await app?.close();
   await db?.drop();
 });
