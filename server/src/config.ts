@@ -19,6 +19,8 @@ export interface Config {
   pgPort: number;
   dataFile: string;
   logLevel: LogLevel;
+  /** The demo feed (server/src/simulator): on with demo mode unless DEMO_FEED=off; DEMO_FEED_SPEED its speed-up. */
+  feed: { enabled: boolean | undefined; speed: number };
 }
 
 export const DEFAULT_PORT = 8080;
@@ -58,6 +60,25 @@ function parseDatabaseUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** Default speed-up of the demo feed's report rate (see domain/feed-rate.ts DEMO_SPEED). */
+export const DEFAULT_FEED_SPEED = 30;
+
+/** DEMO_FEED: unset follows demo mode; on/off (1/0, true/false, yes/no) decide. */
+function parseFeed(env: NodeJS.ProcessEnv): Config['feed'] {
+  const raw = env.DEMO_FEED?.trim().toLowerCase();
+  let enabled: boolean | undefined;
+  if (raw === undefined || raw === '') enabled = undefined;
+  else if (['1', 'on', 'true', 'yes'].includes(raw)) enabled = true;
+  else if (['0', 'off', 'false', 'no'].includes(raw)) enabled = false;
+  else throw new ConfigError(`DEMO_FEED must be on or off, got "${env.DEMO_FEED}"`);
+  const rawSpeed = env.DEMO_FEED_SPEED?.trim();
+  const speed = rawSpeed ? Number(rawSpeed) : DEFAULT_FEED_SPEED;
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 100_000) {
+    throw new ConfigError(`DEMO_FEED_SPEED must be a number above 0 (30 = thirty times real life), got "${env.DEMO_FEED_SPEED}"`);
+  }
+  return { enabled, speed };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -72,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: parsePort('PG_PORT', env.PG_PORT, DEFAULT_PG_PORT),
     dataFile: parsePath(env.DATA_FILE, DEFAULT_DATA_FILE),
     logLevel,
+    feed: parseFeed(env),
   };
 }

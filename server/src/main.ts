@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     dataFile: config.dataFile,
     logger: { level: config.logLevel },
     security,
+    // The demo feed: on in demo mode unless DEMO_FEED=off or --no-feed (`npm start -- --no-feed`).
+    feed: (config.feed.enabled ?? security.demo) && !process.argv.includes('--no-feed') ? { speed: config.feed.speed } : false,
   });
   const { url } = product;
   console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);

@@ -2,9 +2,10 @@
 // given), the app, listening. Used by main.ts and by end-to-end tests.
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp, type App } from './app.ts';
-import { DEFAULT_PG_DATA_DIR, DEFAULT_PG_PORT } from './config.ts';
+import { DEFAULT_DATA_FILE, DEFAULT_PG_DATA_DIR, DEFAULT_PG_PORT } from './config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './db/embedded.ts';
 import type { SecurityOptions } from './security-config.ts';
+import { startDemoFeed, type FeedOptions, type RunningFeed } from './simulator/demo-feed.ts';
 
 export interface StartOptions {
   /** 0 picks a free port. Defaults to 8080. */
@@ -20,13 +21,20 @@ export interface StartOptions {
   logger?: FastifyServerOptions['logger'];
   /** Demo mode, field key, session limits (security-config.ts); demo mode is off unless asked for. */
   security?: Partial<SecurityOptions>;
+  /**
+   * The demo feed (simulator/), started after listen and stopped before close;
+   * it signs in as the demo accounts, so it runs only in demo mode. Off unless given.
+   */
+  feed?: Partial<Omit<FeedOptions, 'baseUrl' | 'dataFile' | 'password'>> | false;
 }
 
 export interface RunningProduct {
   /** e.g. http://localhost:8080/ */
   url: string;
   app: App;
-  /** Closes the app (connections drained), then stops the embedded PostgreSQL. */
+  /** The demo feed, when it runs. */
+  feed?: RunningFeed;
+  /** Stops the demo feed, closes the app (connections drained), then stops the embedded PostgreSQL. */
   close(): Promise<void>;
 }
 
@@ -51,13 +59,30 @@ export async function startProduct(options: StartOptions = {}): Promise<RunningP
     const port = typeof address === 'object' && address ? address.port : options.port;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     const started = app;
+    let feed: RunningFeed | undefined;
+    if (options.feed && app.securityOptions.demo) {
+      // Through the public API like any client: over loopback to the port just opened.
+      const loopback = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      // The feed is a demo aid: if it cannot start, the product still runs.
+      feed = await startDemoFeed({
+        ...options.feed, baseUrl: `http://${loopback}:${port}/`, dataFile: options.dataFile ?? DEFAULT_DATA_FILE,
+        password: app.securityOptions.demoPassword, logger: options.feed.logger ?? app.log,
+      }).catch((err: unknown) => {
+        started.log.error({ err }, 'demo feed could not start; the product runs without it');
+        return undefined;
+      });
+    } else if (options.feed) {
+      app.log.warn('demo feed not started: it signs in as the demo accounts, which exist only in demo mode (DEMO=1)');
+    }
     let closing: Promise<void> | undefined;
     return {
       url: `http://${shownHost}:${port}/`,
       app: started,
+      feed,
       close: () =>
         (closing ??= (async () => {
           try {
+            await feed?.stop();
             await started.close();
           } finally {
             await postgres?.stop();

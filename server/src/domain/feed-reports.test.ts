@@ -35,4 +35,10 @@ describe('feed reports', () => {
     expect(run('x')).toEqual(run('x'));
     expect(run('x').length).toBeGreaterThan(0);
   });
+
+  it('can run at a flat rate instead of the day\'s curve', () => {
+    const model = new ReportModel(data.grids, { speed: 1, level1Share: DEMO_LEVEL1_SHARE, flatPerMinute: 120 });
+    expect(model.expected(T0, T0 + 60_000)).toBe(120);
+    expect(model.expected(T0 + 12 * 3600_000, T0 + 12 * 3600_000 + 30_000)).toBe(60);
+  });
 });

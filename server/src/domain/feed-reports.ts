@@ -22,6 +22,8 @@ export interface ReportModelOptions {
   speed: number;
   level1Share: number;
   dailyReports?: number;
+  /** A flat rate instead of the day's curve (tests, load runs): reports per minute. */
+  flatPerMinute?: number;
 }
 
 export class ReportModel {
@@ -37,6 +39,7 @@ export class ReportModel {
 
   /** Expected number of reports in (fromMs, toMs]. */
   expected(fromMs: number, toMs: number): number {
+    if (this.options.flatPerMinute !== undefined) return Math.max(0, toMs - fromMs) * (this.options.flatPerMinute / 60_000);
     return expectedReports(fromMs, toMs, this.options.speed, this.options.dailyReports ?? DAILY_REPORTS);
   }
 
