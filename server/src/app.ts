@@ -40,6 +40,7 @@ import incidentsRoutes from './routes/incidents/index.ts';
 import changesRoutes from './routes/changes/index.ts';
 import statsRoutes from './routes/stats/index.ts';
 import integrationKeysRoutes from './routes/integration-keys/index.ts';
+import intakeRoutes from './routes/intake/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -113,6 +114,7 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(changesRoutes);
     await api.register(statsRoutes);
     await api.register(integrationKeysRoutes);
+    await api.register(intakeRoutes);
   }, { prefix: API_PREFIX });
 
   if (options.clientDir !== false) await app.register(staticPlugin, { root: options.clientDir });

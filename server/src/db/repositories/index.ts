@@ -9,6 +9,7 @@ import * as geo from './geo-repository.ts';
 import { ping } from './health-repository.ts';
 import { createSecurityRepositories } from './security-repositories.ts';
 import { bindIntegrationKeys } from './integration-keys-repository.ts';
+import { bindIntakeMessages } from './intake-messages-repository.ts';
 import * as incidents from './incidents-repository.ts';
 import { appendTimeline, listTimeline } from './timeline-repository.ts';
 import type { Queryable } from './db.ts';
@@ -39,6 +40,8 @@ export function createRepositories(pool: pg.Pool) {
     ...createSecurityRepositories(pool),
     // Machine clients' keys (migration 005).
     integrationKeys: bindIntegrationKeys(pool),
+    // Chat-group messages and the duty officer's queue (migration 005).
+    intakeMessages: bindIntakeMessages(pool),
     // The change log (issue 4): append() takes the writer's transaction client.
     changes: {
       append: appendChange,
