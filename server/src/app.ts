@@ -40,6 +40,11 @@ import incidentsRoutes from './routes/incidents/index.ts';
 import changesRoutes from './routes/changes/index.ts';
 import statsRoutes from './routes/stats/index.ts';
 import integrationKeysRoutes from './routes/integration-keys/index.ts';
+import { alertsOptionsFromEnv, alertsPlugin, type AlertsOptions } from './services/alerts-service.ts';
+import { devicesOptionsFromEnv, devicesPlugin, type DevicesOptions } from './services/devices-service.ts';
+import devicesRoutes from './routes/devices/index.ts';
+import alertsRoutes from './routes/alerts/index.ts';
+import incidentCamerasRoutes from './routes/incident-cameras/index.ts';
 import intakeRoutes from './routes/intake/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
@@ -62,6 +67,10 @@ export interface BuildAppOptions {
   security?: Partial<SecurityOptions>;
   /** Live operations (rate limit, retention, camera batching); defaults from the environment (realtime/live-options.ts). */
   live?: Partial<LiveOptions>;
+  /** Heartbeat silence, sweep, fire episodes; defaults from the environment (services/devices-service.ts). */
+  devices?: Partial<DevicesOptions>;
+  /** Alert rules and their timers; defaults from the environment (services/alerts-service.ts). */
+  alerts?: Partial<AlertsOptions>;
 }
 
 export async function buildApp(options: BuildAppOptions) {
@@ -93,6 +102,9 @@ export async function buildApp(options: BuildAppOptions) {
   const live: LiveOptions = { ...liveOptionsFromEnv(process.env), ...options.live };
   await app.register(liveServicesPlugin, live);
   await app.register(realtimePlugin, live);
+  // Alert engine, then devices (a fire alarm raises an alert) (issue 4).
+  await app.register(alertsPlugin, { ...alertsOptionsFromEnv(process.env), ...options.alerts });
+  await app.register(devicesPlugin, { ...devicesOptionsFromEnv(process.env), ...options.devices });
 
   await app.register(async (api) => {
     await api.register(townsRoutes);
@@ -114,6 +126,9 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(changesRoutes);
     await api.register(statsRoutes);
     await api.register(integrationKeysRoutes);
+    await api.register(devicesRoutes);
+    await api.register(alertsRoutes);
+    await api.register(incidentCamerasRoutes);
     await api.register(intakeRoutes);
   }, { prefix: API_PREFIX });
 

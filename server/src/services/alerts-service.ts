@@ -1,0 +1,352 @@
+// The alert engine: evaluates the rules (domain/alert-rules.ts) and keeps
+// alerts. Each alert change is one transaction: the alert row and its
+// change-log row commit together, and the realtime layer pushes it from the
+// log (server/src/realtime/README.md).
+//
+// What it evaluates, when:
+//  - incident:created (level-1, cluster) and camera:status-changed (the
+//    community online rate): read from the change log after a cursor kept in
+//    the database, so an incident filed while the engine was busy or the
+//    server was restarting is still evaluated, exactly once per rule key;
+//  - on a timer: overdue acceptance, every community's camera rate, and the
+//    change-log read again (a safety net if a nudge was missed).
+import { randomUUID } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type pg from 'pg';
+import type { FastifyBaseLogger } from 'fastify';
+import { catalogueItem } from '../../../shared/catalogue.ts';
+import type { Alert, AlertKind, AlertStatus } from '../../../shared/schemas/alert.ts';
+import {
+  ALERT_RULE_DEFAULTS, alertMessage, cameraRateRule, clusterRule, clusterWindowStart, level1Rule, overdueRule,
+  type AlertDraft, type AlertRulesConfig, type IncidentFacts,
+} from '../domain/alert-rules.ts';
+import type { Scope } from '../domain/scope.ts';
+import * as alerts from '../db/repositories/alerts-repository.ts';
+import { appendChange } from '../db/repositories/changes-repository.ts';
+import { inTransaction } from '../db/repositories/db.ts';
+import { cameraCountsByCommunity } from '../db/repositories/devices-repository.ts';
+import { HttpError } from './http-error.ts';
+import { ConfigError } from '../config.ts';
+import { systemActor } from '../realtime/actor.ts';
+
+export interface AlertsOptions {
+  rules: AlertRulesConfig;
+  /** How often the timer evaluates overdue acceptance and camera rates; 0 = never (tests call tick()). */
+  tickMs: number;
+  /** How often the change log is read for new incidents and camera changes; 0 = never (tests call drain()). */
+  pollMs: number;
+  /** Changes read from the log per step. */
+  batchSize: number;
+}
+
+export const ALERTS_DEFAULTS: AlertsOptions = { rules: ALERT_RULE_DEFAULTS, tickMs: 15_000, pollMs: 1000, batchSize: 500 };
+
+/** Who acknowledges or clears an alert (recorded on it). */
+export interface AlertActor {
+  username: string;
+  userId: number | null;
+}
+
+/** Who the engine acts as when it clears an alert by itself. */
+export const SYSTEM_ACTOR: AlertActor = { username: 'system:alerts', userId: null };
+
+/** Called after an alert about an incident is raised (links it on the incident, marks it overdue). */
+export type IncidentLinker = (alert: Alert) => Promise<void>;
+
+export interface AlertsServiceDeps {
+  pool: pg.Pool;
+  log: FastifyBaseLogger;
+  clock: () => Date;
+  options: AlertsOptions;
+  /** Set once the incidents service is there; without it alerts are still raised, only not linked back. */
+  linkIncident?: IncidentLinker;
+}
+
+const ALERT_CHANGE: Record<Exclude<AlertStatus, never>, 'alert:raised' | 'alert:acknowledged' | 'alert:cleared'> = {
+  raised: 'alert:raised',
+  acknowledged: 'alert:acknowledged',
+  cleared: 'alert:cleared',
+};
+
+function factsOf(row: alerts.IncidentFactsRow | Record<string, unknown>): IncidentFacts {
+  const r = row as Record<string, unknown>;
+  return {
+    id: String(r.id), itemCode: String(r.itemCode), level: Number(r.level) as 1 | 2 | 3, status: String(r.status),
+    reportedAt: new Date(r.reportedAt as string | Date), sensorCode: (r.sensorCode as string | null | undefined) ?? null,
+    area: { townCode: String(r.townCode), communityCode: (r.communityCode as string) ?? null, gridCode: (r.gridCode as string) ?? null },
+  };
+}
+
+export function createAlertsService(deps: AlertsServiceDeps) {
+  const { pool, log, clock, options } = deps;
+  const rules = options.rules;
+  let linkIncident = deps.linkIncident;
+
+  /** Appends the alert's change and records its seq, in the caller's transaction. */
+  async function publish(tx: pg.PoolClient, row: alerts.AlertRow): Promise<Alert> {
+    const { seq: _old, ...payload } = alerts.publicAlert(row);
+    const seq = await appendChange(tx, {
+      kind: ALERT_CHANGE[row.status],
+      area: { townCode: row.townCode, communityCode: row.communityCode },
+      entityId: row.id,
+      payload,
+    });
+    await alerts.setAlertSeq(tx, row.id, seq);
+    return { ...payload, seq };
+  }
+
+  /** Raises an alert unless its rule key was raised before; returns it, or null. */
+  async function raise(draft: AlertDraft, tx?: pg.PoolClient): Promise<Alert | null> {
+    const item = typeof draft.detail.itemCode === 'string' ? catalogueItem(draft.detail.itemCode)?.name : undefined;
+    const place = (await alerts.placeName(pool, draft.area)) ?? undefined;
+    const text = alertMessage(draft, { item, place: draft.kind === 'fire_alarm' ? (typeof draft.detail.sensorName === 'string' ? draft.detail.sensorName : undefined) : place });
+    const work = async (client: pg.PoolClient) => {
+      const row = await alerts.insertAlert(client, { id: randomUUID(), draft, message: text.message, messageKey: text.messageKey, raisedAt: clock() });
+      return row ? publish(client, row) : null;
+    };
+    const alert = tx ? await work(tx) : await inTransaction(pool, work);
+    if (alert && alert.incidentId && linkIncident && !tx) await linkSafely(alert);
+    return alert;
+  }
+
+  async function linkSafely(alert: Alert): Promise<void> {
+    try {
+      await linkIncident?.(alert);
+    } catch (err) {
+      // The alert stands (it is committed and pushed); only the back-link failed.
+      log.error({ err, alertId: alert.id }, 'could not link the alert to its incident');
+    }
+  }
+
+  async function change(id: string, scope: Scope, actor: AlertActor, to: 'acknowledged' | 'cleared'): Promise<Alert> {
+    return inTransaction(pool, async (tx) => {
+      const found = await alerts.lockAlertInScope(tx, id, scope);
+      // Outside the scope answers as unknown, as incidents do: an alert's existence is not revealed.
+      if (!('found' in found)) throw new HttpError(404, `no alert ${id} in your data scope`);
+      const current = found.found;
+      if (current.status === 'cleared') {
+        throw new HttpError(409, `alert ${id} is already cleared (by ${current.clearedBy} at ${current.clearedAt}); nothing to ${to === 'cleared' ? 'clear' : 'acknowledge'}`);
+      }
+      if (to === 'acknowledged' && current.status === 'acknowledged') {
+        throw new HttpError(409, `alert ${id} is already acknowledged (by ${current.acknowledgedBy} at ${current.acknowledgedAt})`);
+      }
+      const row = to === 'acknowledged'
+        ? await alerts.acknowledgeAlert(tx, id, actor, clock())
+        : await alerts.clearAlert(tx, id, actor, clock());
+      return publish(tx, row);
+    });
+  }
+
+  /** Level-1 and cluster rules for one new incident. */
+  async function onIncidentCreated(facts: IncidentFacts): Promise<void> {
+    const l1 = level1Rule(facts, rules);
+    if (l1) await raise(l1);
+    if (!rules.cluster.enabled || !facts.area.gridCode) return;
+    const gridCode = facts.area.gridCode;
+    // The decision and the insert under one per-grid lock: two reports at once raise one cluster alert.
+    const raised = await inTransaction(pool, async (tx) => {
+      await alerts.lockGrid(tx, gridCode);
+      const times = await alerts.gridReportTimes(tx, gridCode, clusterWindowStart(facts.reportedAt, rules), facts.reportedAt);
+      const draft = clusterRule(facts, times, await alerts.lastClusterAt(tx, gridCode), rules);
+      return draft ? raise(draft, tx) : null;
+    });
+    if (raised && linkIncident) await linkSafely(raised);
+  }
+
+  /** Community camera online rates: raise below the threshold, clear on recovery. */
+  async function evaluateCameraRates(communities?: readonly string[]): Promise<void> {
+    if (communities && communities.length === 0) return;
+    const stats = await cameraCountsByCommunity(pool, communities);
+    const open = await alerts.openCameraRateAlerts(pool);
+    const { raise: toRaise, clear } = cameraRateRule(stats, open, clock(), rules);
+    for (const draft of toRaise) await raise(draft);
+    for (const ruleKey of clear) {
+      await inTransaction(pool, async (tx) => {
+        const row = await alerts.lockOpenByRuleKey(tx, ruleKey);
+        if (!row) return;
+        await publish(tx, await alerts.clearAlert(tx, row.id, SYSTEM_ACTOR, clock()));
+      });
+    }
+  }
+
+  async function evaluateOverdue(): Promise<void> {
+    if (!rules.overdue.enabled) return;
+    const now = clock();
+    const shortest = Math.min(...Object.values(rules.overdue.responseMinutes));
+    const candidates = await alerts.overdueCandidates(pool, new Date(now.getTime() - shortest * 60_000), options.batchSize);
+    for (const draft of overdueRule(candidates.map(factsOf), now, rules)) await raise(draft);
+  }
+
+  /** Reads the change log from the engine's cursor to the head and evaluates what it finds. */
+  async function drainOnce(): Promise<void> {
+    let cursor = await alerts.engineCursor(pool);
+    if (cursor === null) {
+      // First start on this database: begin at the head, history is not re-judged.
+      cursor = (await alerts.watchedChanges(pool, Number.MAX_SAFE_INTEGER, 1)).head;
+      await alerts.setEngineCursor(pool, cursor);
+    }
+    for (;;) {
+      const { rows, head } = await alerts.watchedChanges(pool, cursor, options.batchSize);
+      const communities = new Set<string>();
+      for (const change of rows) {
+        if (change.kind === 'incident:created') await onIncidentCreated(factsOf(change.payload));
+        else if (typeof change.payload.communityCode === 'string') communities.add(change.payload.communityCode);
+      }
+      if (rules.cameraRate.enabled) await evaluateCameraRates([...communities]);
+      cursor = rows.length === options.batchSize ? rows[rows.length - 1].seq : head;
+      await alerts.setEngineCursor(pool, cursor);
+      if (rows.length < options.batchSize) return;
+    }
+  }
+
+  // One evaluation at a time; a nudge during a run asks for one more run after it.
+  let running: Promise<void> | null = null;
+  let again = false;
+  function drain(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await drainOnce();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  /** Everything the timer does; tests call it with a hand-moved clock. */
+  async function tick(): Promise<void> {
+    await drain();
+    await evaluateOverdue();
+    await evaluateCameraRates();
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  let poller: NodeJS.Timeout | null = null;
+  let ticking: Promise<void> | null = null;
+
+  return {
+    rules,
+    raise,
+    acknowledge: (id: string, scope: Scope, actor: AlertActor) => change(id, scope, actor, 'acknowledged'),
+    clear: (id: string, scope: Scope, actor: AlertActor) => change(id, scope, actor, 'cleared'),
+    list: (scope: Scope, filter: alerts.AlertFilter) => alerts.listAlerts(pool, scope, filter),
+    /** Evaluate what the change log holds beyond the cursor now (after a report, a heartbeat batch). */
+    nudge(): void {
+      drain().catch((err: unknown) => log.error({ err }, 'alert evaluation failed'));
+    },
+    drain,
+    tick,
+    setIncidentLinker(linker: IncidentLinker): void {
+      linkIncident = linker;
+    },
+    start(): void {
+      if (options.tickMs > 0 && !timer) {
+        timer = setInterval(() => {
+          if (ticking) return;
+          ticking = tick().catch((err: unknown) => log.error({ err }, 'alert tick failed')).finally(() => {
+            ticking = null;
+          });
+        }, options.tickMs);
+        timer.unref();
+      }
+      if (options.pollMs > 0 && !poller) {
+        poller = setInterval(() => {
+          if (!running) drain().catch((err: unknown) => log.error({ err }, 'alert evaluation failed'));
+        }, options.pollMs);
+        poller.unref();
+      }
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      if (poller) clearInterval(poller);
+      timer = poller = null;
+      await ticking;
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+export type AlertsService = ReturnType<typeof createAlertsService>;
+export type { AlertKind };
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new ConfigError(`${name} must be a number in (0, ${max}], got "${raw}"`);
+  return value;
+}
+
+const RULE_NAMES = ['level1', 'overdue', 'cluster', 'cameraRate', 'fireAlarm'] as const;
+
+/**
+ * ALERT_CLUSTER_COUNT, ALERT_CLUSTER_MINUTES, ALERT_CAMERA_RATE_PERCENT,
+ * ALERT_CAMERA_RECOVER_PERCENT, ALERT_TICK_SECONDS, and ALERT_RULES_OFF (a
+ * comma list of rule names: level1, overdue, cluster, cameraRate, fireAlarm)
+ * over the defaults. Overdue times are the catalogue's response minutes.
+ */
+export function alertsOptionsFromEnv(env: NodeJS.ProcessEnv): AlertsOptions {
+  const d = ALERTS_DEFAULTS.rules;
+  const off = new Set((env.ALERT_RULES_OFF ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  for (const name of off) {
+    if (!(RULE_NAMES as readonly string[]).includes(name)) throw new ConfigError(`ALERT_RULES_OFF: unknown rule "${name}" (rules: ${RULE_NAMES.join(', ')})`);
+  }
+  const threshold = positive(env, 'ALERT_CAMERA_RATE_PERCENT', d.cameraRate.threshold * 100, 100) / 100;
+  const recoverAt = positive(env, 'ALERT_CAMERA_RECOVER_PERCENT', Math.max(d.cameraRate.recoverAt * 100, threshold * 100), 100) / 100;
+  if (recoverAt < threshold) throw new ConfigError('ALERT_CAMERA_RECOVER_PERCENT must be at least ALERT_CAMERA_RATE_PERCENT');
+  return {
+    ...ALERTS_DEFAULTS,
+    tickMs: positive(env, 'ALERT_TICK_SECONDS', ALERTS_DEFAULTS.tickMs / 1000) * 1000,
+    rules: {
+      level1: { enabled: !off.has('level1') },
+      overdue: { ...d.overdue, enabled: !off.has('overdue') },
+      cluster: {
+        enabled: !off.has('cluster'),
+        count: Math.round(positive(env, 'ALERT_CLUSTER_COUNT', d.cluster.count)),
+        windowMinutes: positive(env, 'ALERT_CLUSTER_MINUTES', d.cluster.windowMinutes),
+      },
+      cameraRate: { ...d.cameraRate, enabled: !off.has('cameraRate'), threshold, recoverAt },
+      fireAlarm: { enabled: !off.has('fireAlarm') },
+    },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alerts: AlertsService;
+  }
+}
+
+/** Decorates app.alerts, links alerts back to their incidents, runs the timers while the app is up. */
+export const alertsPlugin = fp<Partial<AlertsOptions>>(
+  async (app, opts) => {
+    const options: AlertsOptions = { ...ALERTS_DEFAULTS, ...opts, rules: { ...ALERTS_DEFAULTS.rules, ...opts.rules } };
+    const actor = systemActor('alerts');
+    const service = createAlertsService({
+      pool: app.db, log: app.log, clock: app.securityOptions.clock, options,
+      // The incident records which alerts concern it; an overdue alert also marks it overdue.
+      linkIncident: async (alert) => {
+        if (!alert.incidentId) return;
+        await app.incidents.update(alert.incidentId, actor, (current) => {
+          const ids = current.alertIds ?? [];
+          if (ids.includes(alert.id)) return null;
+          return {
+            patch: { alertIds: [...ids, alert.id], ...(alert.kind === 'overdue' ? { overdue: true } : {}) },
+            timeline: { action: `alert.${alert.kind}`, note: alert.message, data: { alertId: alert.id, kind: alert.kind, level: alert.level } },
+          };
+        });
+      },
+    });
+    app.decorate('alerts', service);
+    app.addHook('onReady', async () => service.start());
+    app.addHook('onClose', async () => service.stop());
+  },
+  { name: 'alerts', dependencies: ['db', 'auth', 'live-services'] },
+);
