@@ -76,6 +76,8 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
+    // Demo mode hashes ~450 passwords while the auth plugin starts: on a busy machine that outlasts the 10 s default.
+    pluginTimeout: 120_000,
     ajv: {
       // Reject unknown parameters (400) instead of Fastify's default of silently dropping them.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
