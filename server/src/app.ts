@@ -37,6 +37,12 @@ import realtimePlugin from './plugins/realtime.ts';
 import { liveOptionsFromEnv, type LiveOptions } from './realtime/live-options.ts';
 import reportsRoutes from './routes/reports/index.ts';
 import incidentsRoutes from './routes/incidents/index.ts';
+import { dispatchOptionsFromEnv, dispatchPlugin, type DispatchOptions } from './services/dispatch-service.ts';
+import { slaTimerPlugin } from './services/sla-timer-service.ts';
+import actionsRoutes from './routes/actions/index.ts';
+import queuesRoutes from './routes/queues/index.ts';
+import figuresRoutes from './routes/figures/index.ts';
+import rosterRoutes from './routes/roster/index.ts';
 import changesRoutes from './routes/changes/index.ts';
 import statsRoutes from './routes/stats/index.ts';
 import integrationKeysRoutes from './routes/integration-keys/index.ts';
@@ -67,6 +73,8 @@ export interface BuildAppOptions {
   security?: Partial<SecurityOptions>;
   /** Live operations (rate limit, retention, camera batching); defaults from the environment (realtime/live-options.ts). */
   live?: Partial<LiveOptions>;
+  /** SLA table, escalation factor and sweep interval (0 = no timer; tests call app.slaTimer.sweep()) (services/dispatch-service.ts). */
+  dispatch?: Partial<DispatchOptions>;
   /** Heartbeat silence, sweep, fire episodes; defaults from the environment (services/devices-service.ts). */
   devices?: Partial<DevicesOptions>;
   /** Alert rules and their timers; defaults from the environment (services/alerts-service.ts). */
@@ -104,6 +112,9 @@ export async function buildApp(options: BuildAppOptions) {
   const live: LiveOptions = { ...liveOptionsFromEnv(process.env), ...options.live };
   await app.register(liveServicesPlugin, live);
   await app.register(realtimePlugin, live);
+  // Dispatch and escalation: the workflow on top of the incidents service, and the SLA timer (issue 6).
+  await app.register(dispatchPlugin, { ...dispatchOptionsFromEnv(process.env), ...options.dispatch });
+  await app.register(slaTimerPlugin);
   // Alert engine, then devices (a fire alarm raises an alert) (issue 4).
   await app.register(alertsPlugin, { ...alertsOptionsFromEnv(process.env), ...options.alerts });
   await app.register(devicesPlugin, { ...devicesOptionsFromEnv(process.env), ...options.devices });
@@ -125,6 +136,10 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(staffRoutes);
     await api.register(reportsRoutes);
     await api.register(incidentsRoutes);
+    await api.register(actionsRoutes);
+    await api.register(queuesRoutes);
+    await api.register(figuresRoutes);
+    await api.register(rosterRoutes);
     await api.register(changesRoutes);
     await api.register(statsRoutes);
     await api.register(integrationKeysRoutes);
