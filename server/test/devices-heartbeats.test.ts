@@ -179,6 +179,29 @@ describe('bad heartbeat requests', () => {
   });
 });
 
+describe('gateways with integration keys', () => {
+  it('a camera-channel key of one town reports its own cameras; another town\'s are answered outside_scope; a chat-robot key is refused', async () => {
+    const sys = await signedIn(app, { username: 'd.sys', role: 'sysadmin' });
+    const issue = async (channel: string) => {
+      const res = await sys.request('POST', '/api/v1/admin/integration-keys', { name: `网关-${channel}`, channel, scope: { level: 'town', townCode: TOWN } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().secret as string;
+    };
+    const cameraKey = await issue('camera');
+    const robotKey = await issue('chat_robot');
+    clock.advance(1000);
+    const send = (secret: string, heartbeats: unknown) => app.inject({
+      method: 'POST', url: '/api/v1/devices/heartbeats', headers: { authorization: `Bearer ${secret}` }, payload: { heartbeats },
+    });
+    const res = await send(cameraKey, [beat(cams[4].code, 'online'), beat(otherCam, 'offline')]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 1, transitions: 1, rejected: [{ index: 1, code: otherCam, reason: 'outside_scope' }] });
+    const audit = await sql<{ actor: string; detail: string }>(db.url, `SELECT actor, detail FROM audit_log WHERE action = 'devices.heartbeats' ORDER BY id DESC LIMIT 1`);
+    expect(audit[0].actor).toMatch(/^integration:\d+:网关-camera$/);
+    expect((await send(robotKey, [beat(cams[4].code, 'online')])).statusCode).toBe(403);
+  });
+});
+
 describe('silence', () => {
   it('a camera not heard for 90 s goes offline, not at 89 s; pushed like any transition; a heartbeat brings it back', async () => {
     await post(duty, cams.map((c) => beat(c.code, 'online')));
