@@ -21,11 +21,12 @@ export interface FeedLogger {
   warn(obj: object, msg: string): void;
 }
 
-/** Integration keys the feed's machine clients use when it has them; without, the district duty seat files. */
+/**
+ * Integration keys of the feed's machine clients, for the routes that take
+ * them (the chat robot's intake). Without one, the district duty seat relays,
+ * as the routes allow.
+ */
 export interface FeedKeys {
-  devices?: string;
-  hotline?: string;
-  qrCode?: string;
   chatRobot?: string;
 }
 
@@ -52,7 +53,7 @@ export interface FeedOptions {
   tickMs?: number;
   concurrency?: number;
   signInsPerMinute?: number;
-  /** The district duty account the feed files hotline / QR / chat reports and heartbeats as, without keys. */
+  /** The district duty account that files hotline and QR-code reports (typed in at its seat) and relays heartbeats. */
   dutyUsername?: string;
   logger?: FeedLogger;
   /** Told of every delivered request (tests). */
@@ -93,7 +94,6 @@ export async function startDemoFeed(options: FeedOptions): Promise<RunningFeed> 
   const fleet = options.fleet === false ? null : new DeviceFleet(data.cameras, data.sensors, options.fleet ?? DEMO_FLEET, startedAt);
   const dutyUsername = options.dutyUsername ?? 'duty.district';
   const keys = options.keys ?? {};
-  const communityNames = new Map(data.communities.map((c) => [c.code, c.name]));
 
   const api = new ApiClient({ baseUrl: options.baseUrl });
   const credentials = new CredentialPool(api, { password: options.password, signInsPerMinute: options.signInsPerMinute ?? 8 });
@@ -126,17 +126,16 @@ export async function startDemoFeed(options: FeedOptions): Promise<RunningFeed> 
       case 'field':
         return { ...base, kind: 'report', label: `field report ${id}`, as: { username: `worker.${draft.grid.code}` }, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
       case 'hotline_12345':
-        return { ...base, kind: 'report', label: `hotline report ${id}`, as: keys.hotline ? { key: keys.hotline } : duty, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
+        return { ...base, kind: 'report', label: `hotline report ${id}`, as: duty, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
       case 'qr_code':
-        return { ...base, kind: 'report', label: `QR-code report ${id}`, as: keys.qrCode ? { key: keys.qrCode } : duty, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
+        return { ...base, kind: 'report', label: `QR-code report ${id}`, as: duty, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
       case 'chat_robot':
-        return keys.chatRobot
-          ? { ...base, kind: 'chat', label: `chat message ${id}`, as: { key: keys.chatRobot }, path: INTAKE_MESSAGES_PATH, body: chatMessageBody(id, draft, communityNames, jitter) }
-          : { ...base, kind: 'report', label: `chat-robot report ${id}`, as: duty, path: REPORTS_PATH, body: reportBody(id, draft, jitter) };
+        // The robot forwards the group message itself; the server recognises the item (or queues it for a person).
+        return { ...base, kind: 'chat', label: `chat message ${id}`, as: keys.chatRobot ? { key: keys.chatRobot } : duty, path: INTAKE_MESSAGES_PATH, body: chatMessageBody(id, draft, jitter) };
     }
   };
   const heartbeatJob = (batch: DeviceBeat[], now: number): Job => ({
-    kind: 'heartbeats', label: `heartbeats (${batch.length})`, as: keys.devices ? { key: keys.devices } : { username: dutyUsername },
+    kind: 'heartbeats', label: `heartbeats (${batch.length})`, as: { username: dutyUsername },
     path: HEARTBEATS_PATH, body: heartbeatBody(batch), attempts: 0, notBefore: 0, expiresAt: now + HEARTBEAT_STALE_MS,
   });
 

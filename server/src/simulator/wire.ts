@@ -2,6 +2,7 @@
 // Names and phone numbers of callers are made up, and say so.
 import type { ReportBody } from '../../../shared/schemas/incident.ts';
 import type { HeartbeatBatch } from '../../../shared/schemas/device.ts';
+import type { IntakeMessageBody } from '../../../shared/schemas/intake.ts';
 import type { DeviceBeat } from '../domain/feed-devices.ts';
 import type { ReportDraft } from '../domain/feed-reports.ts';
 import type { Rng } from '../domain/feed-random.ts';
@@ -27,16 +28,9 @@ export function reportBody(id: string, draft: ReportDraft, rng: Rng): ReportBody
   return body;
 }
 
-export function chatMessageBody(id: string, draft: ReportDraft, communityNames: Map<string, string>, rng: Rng) {
-  const sender = demoCaller(rng);
-  return {
-    messageId: id,
-    communityCode: draft.grid.communityCode,
-    groupName: `${communityNames.get(draft.grid.communityCode) ?? draft.grid.communityCode}居民群`,
-    sender: sender.name,
-    text: draft.text,
-    sentAt: new Date(draft.at).toISOString(),
-  };
+/** A group-chat message as the chat robot forwards it; the server recognises the item from its words. */
+export function chatMessageBody(id: string, draft: ReportDraft, rng: Rng): IntakeMessageBody {
+  return { messageId: id, text: draft.text, sender: demoCaller(rng), communityCode: draft.grid.communityCode, at: new Date(draft.at).toISOString() };
 }
 
 export function heartbeatBody(beats: readonly DeviceBeat[]): HeartbeatBatch {
