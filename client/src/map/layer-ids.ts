@@ -10,6 +10,10 @@ export const SOURCE = {
   stations: 'stations',
   cameras: 'cameras',
   sensors: 'sensors',
+  // The big screen's live layers.
+  incidents: 'incidents',
+  incidentHeat: 'incident-heat',
+  gridRates: 'grid-rates',
 } as const;
 
 export const LAYER = {
@@ -29,6 +33,13 @@ export const LAYER = {
   stations: 'station-circle',
   cameras: 'camera-circle',
   sensors: 'sensor-circle',
+  gridChoropleth: 'grid-choropleth',
+  gridChoroplethOutline: 'grid-choropleth-outline',
+  incidentHeat: 'incident-heat',
+  incidentClusters: 'incident-cluster',
+  incidentClusterCount: 'incident-cluster-count',
+  incidentPulse: 'incident-pulse',
+  incidentPoints: 'incident-point',
 } as const;
 
 /** Layers a click or hover can hit, topmost first. */

@@ -7,6 +7,8 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/', name: 'map', component: MapView },
+    // The integration-center wall; `?scope=district|town:<code>|community:<code>` narrows it.
+    { path: '/screen', name: 'screen', component: () => import('../views/BigScreenView.vue') },
     // Sign-in and the kiosk's full-screen message are open to the signed-out (stores/session.ts guards the rest).
     { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true } },
     { path: '/kiosk-blocked', name: 'kiosk-blocked', component: () => import('../components/auth/KioskBlocked.vue'), meta: { public: true } },
