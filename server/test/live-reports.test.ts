@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
-import { signedIn, type Client } from './helpers/sign-in.ts';
+import { signedIn, type Client, type TestAccount } from './helpers/sign-in.ts';
+
+type Signed = Client & { account: TestAccount };
 import { places, report, type Place } from './live-helpers.ts';
 import { Change, ChangesPage } from '../../shared/schemas/changes.ts';
 import { Incident, IncidentList, IncidentWithTimeline } from '../../shared/schemas/incident.ts';
@@ -21,13 +23,13 @@ const OTHER_TOWN = '321171002';
 let here: Place; // in TOWN, the field worker's grid
 let sameCommunity: Place; // another grid of the same community, if any (else `here`)
 let otherTown: Place;
-let worker: Client;
-let worker2: Client;
-let duty: Client; // town duty of TOWN: reads contacts in full
-let otherDuty: Client; // town duty of OTHER_TOWN
-let districtDuty: Client;
-let leader: Client;
-let kiosk: Client;
+let worker: Signed;
+let worker2: Signed;
+let duty: Signed; // town duty of TOWN: reads contacts in full
+let otherDuty: Signed; // town duty of OTHER_TOWN
+let districtDuty: Signed;
+let leader: Signed;
+let kiosk: Signed;
 
 const counts = async () => {
   const [row] = await sql<{ i: string; t: string; c: string; a: string }>(db.url, `SELECT
@@ -196,7 +198,7 @@ describe('GET /api/v1/incidents', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await districtDuty.request('GET', `/api/v1/incidents?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { incidents: Incident[]; nextCursor: string | null } = (await districtDuty.request('GET', `/api/v1/incidents?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
       expect(page.incidents.length).toBeLessThanOrEqual(3);
       seen.push(...page.incidents.map((i: Incident) => i.id));
       cursor = page.nextCursor;
