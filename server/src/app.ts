@@ -52,6 +52,7 @@ import devicesRoutes from './routes/devices/index.ts';
 import alertsRoutes from './routes/alerts/index.ts';
 import incidentCamerasRoutes from './routes/incident-cameras/index.ts';
 import intakeRoutes from './routes/intake/index.ts';
+import open311Routes, { OPEN311_PREFIX } from './routes/open311/index.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -148,6 +149,9 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(incidentCamerasRoutes);
     await api.register(intakeRoutes);
   }, { prefix: API_PREFIX });
+
+  // Open311 GeoReport v2: outside /api/v1, its own body parser and error format (routes/open311).
+  await app.register(open311Routes, { prefix: OPEN311_PREFIX });
 
   if (options.clientDir !== false) await app.register(staticPlugin, { root: options.clientDir });
   return app;
