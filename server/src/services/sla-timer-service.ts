@@ -54,56 +54,63 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
     }
   }
 
+  /**
+   * One step due on one item, with its alert. Returns false when nothing is
+   * due (or someone acted meanwhile: the next sweep looks again).
+   */
+  async function stepOnce(item: dispatch.SlaCandidate, now: Date, result: SweepResult): Promise<boolean> {
+    const clk = clockOf(item.entries, item.level, item.tier, sla, now, item.deadline);
+    const [step] = sweepSteps(item, clk, sla);
+    if (!step || !clk) return false;
+    try {
+      await service.apply(null, item.id, { ...step, expectedVersion: item.version } as Parameters<DispatchService['apply']>[2]);
+    } catch (err) {
+      if (!(err instanceof ActionRefused)) throw err;
+      log.info({ incidentId: item.id, step: step.type, code: err.code }, 'SLA step skipped');
+      return false;
+    }
+    const area = { townCode: item.townCode, communityCode: item.communityCode, gridCode: item.gridCode };
+    if (step.type === 'flag_overdue') {
+      result.flagged.push(item.id);
+      const to = await recipients(item.tier, item, now);
+      // The first response stage is the alert engine's "overdue acceptance" too: one rule key, one alert.
+      const firstResponse = step.stage === 'response' && item.entries.every((e) => e.tier === item.entries[0]!.tier);
+      await alert({
+        kind: 'overdue', level: item.level, area, incidentId: item.id, deviceCode: null,
+        ruleKey: firstResponse ? `overdue:${item.id}` : `overdue:${item.id}:${step.stage}:${item.tier}:${clk.startedAt.getTime()}`,
+        detail: {
+          itemCode: item.itemCode, stage: step.stage, responseMinutes: Math.round(clk.limitMs / 60_000),
+          minutesLate: Math.max(0, Math.floor((clk.elapsedMs - clk.limitMs) / 60_000)), seat: to.seat.key, recipients: to.usernames.join(','),
+        },
+      });
+    } else {
+      result.escalated.push(item.id);
+      // The escalation went one tier up: its officers on duty are told.
+      const up = nextTier(item.tier)!;
+      const to = await recipients(up, item, now);
+      await alert({
+        // No incidentId: the alerts feature would link it back and mark the item overdue, but at its
+        // new tier its clock has only just started. The item is named in the detail instead.
+        kind: 'overdue', level: item.level, area, incidentId: null, deviceCode: null,
+        ruleKey: `escalated:${item.id}:v${item.version + 1}`,
+        detail: {
+          incidentId: item.id, itemCode: item.itemCode, stage: clk.stage, responseMinutes: Math.round(clk.limitMs / 60_000), escalatedTo: up,
+          seat: to.seat.key, recipients: to.usernames.join(','),
+        },
+      });
+    }
+    return true;
+  }
+
   async function sweep(now = clock()): Promise<SweepResult> {
     const result: SweepResult = { flagged: [], escalated: [] };
-    for (const item of await dispatch.slaCandidates(db, batch)) {
-      const clk = clockOf(item.entries, item.level, item.tier, sla, now, item.deadline);
-      const steps = sweepSteps(item, clk, sla);
-      let version = item.version;
-      // Alerts after the steps: an alert's back-link to the incident bumps its version.
-      const drafts: AlertDraft[] = [];
-      for (const step of steps) {
-        try {
-          const changed = await service.apply(null, item.id, { ...step, expectedVersion: version } as Parameters<DispatchService['apply']>[2]);
-          version = changed.version;
-        } catch (err) {
-          if (err instanceof ActionRefused) {
-            // Someone acted on it meanwhile: the next sweep looks again at the new state.
-            log.info({ incidentId: item.id, step: step.type, code: err.code }, 'SLA step skipped');
-            break;
-          }
-          throw err;
-        }
-        const area = { townCode: item.townCode, communityCode: item.communityCode, gridCode: item.gridCode };
-        if (step.type === 'flag_overdue') {
-          result.flagged.push(item.id);
-          const to = await recipients(item.tier, item, now);
-          // The first response stage is the alert engine's "overdue acceptance" too: one rule key, one alert.
-          const firstResponse = step.stage === 'response' && item.entries.every((e) => e.tier === item.entries[0]!.tier);
-          drafts.push({
-            kind: 'overdue', level: item.level, area, incidentId: item.id, deviceCode: null,
-            ruleKey: firstResponse ? `overdue:${item.id}` : `overdue:${item.id}:${step.stage}:${item.tier}:${clk!.startedAt.getTime()}`,
-            detail: {
-              itemCode: item.itemCode, stage: step.stage, responseMinutes: Math.round(clk!.limitMs / 60_000),
-              minutesLate: Math.max(0, Math.floor((clk!.elapsedMs - clk!.limitMs) / 60_000)), seat: to.seat.key, recipients: to.usernames.join(','),
-            },
-          });
-        } else {
-          result.escalated.push(item.id);
-          // The escalation went one tier up: its officers on duty are told.
-          const up = nextTier(item.tier)!;
-          const to = await recipients(up, item, now);
-          drafts.push({
-            kind: 'overdue', level: item.level, area, incidentId: item.id, deviceCode: null,
-            ruleKey: `escalated:${item.id}:v${version}`,
-            detail: {
-              itemCode: item.itemCode, stage: clk!.stage, responseMinutes: Math.round(clk!.limitMs / 60_000), escalatedTo: up,
-              seat: to.seat.key, recipients: to.usernames.join(','),
-            },
-          });
-        }
+    for (const candidate of await dispatch.slaCandidates(db, batch)) {
+      // A step at a time, re-reading the item after each: the alert's link back to it moves its version,
+      // and a restart may have skipped past both limits (mark, then escalate).
+      let item: dispatch.SlaCandidate | undefined = candidate;
+      for (let round = 0; item && round < 3 && (await stepOnce(item, now, result)); round++) {
+        item = (await dispatch.slaCandidates(db, 1, item.id))[0];
       }
-      for (const draft of drafts) await alert(draft);
     }
     return result;
   }

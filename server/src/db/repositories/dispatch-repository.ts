@@ -210,7 +210,7 @@ export interface SlaCandidate {
  * the clock reads them, oldest entry first. Entries that changed no status
  * carry the status forward.
  */
-export async function slaCandidates(db: Queryable, limit: number): Promise<SlaCandidate[]> {
+export async function slaCandidates(db: Queryable, limit: number, onlyId: string | null = null): Promise<SlaCandidate[]> {
   const { rows } = await db.query<{
     id: string; item_code: string; grid_code: string; level: Level; status: IncidentStatus; tier: Tier; overdue: boolean; version: number; town_code: string;
     community_code: string; deadline: Date | null; entries: { at: string; status: IncidentStatus | null; tier: Tier | null }[];
@@ -220,9 +220,9 @@ export async function slaCandidates(db: Queryable, limit: number): Promise<SlaCa
          FROM incident_timeline t WHERE t.incident_id = i.id) AS entries
     FROM incidents i
     LEFT JOIN dispatch_assignments a ON a.incident_id = i.id AND a.ended_at IS NULL
-    WHERE i.status = ANY($1::text[])
+    WHERE i.status = ANY($1::text[]) AND ($3::uuid IS NULL OR i.id = $3)
     ORDER BY i.updated_at
-    LIMIT $2`, [OPEN, limit]);
+    LIMIT $2`, [OPEN, limit, onlyId]);
   return rows.map((r) => {
     let status: IncidentStatus = 'reported';
     let tier: Tier = r.tier;
