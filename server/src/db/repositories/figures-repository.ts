@@ -26,17 +26,21 @@ export async function figureInputs(db: Queryable, scope: Scope, from: Date, to: 
     ORDER BY t.incident_id, t.id`, [from, to, ...scoped.params]);
 
   const entries: FigureEntry[] = [];
-  let previous: { id: string; status: IncidentStatus; tier: Tier } | null = null;
+  // The previous row's incident, status and tier: a row's "from" (the table keeps only the "to").
+  let prevId: string | null = null;
+  let prevStatus: IncidentStatus = 'reported';
+  let prevTier: Tier = 'community';
   for (const r of rows) {
-    const before: { id: string; status: IncidentStatus; tier: Tier } | null = previous;
-    const first: boolean = before === null || before.id !== r.incident_id;
-    const fromStatus: IncidentStatus | null = first || !before ? null : before.status;
-    const fromTier: Tier | null = first || !before ? null : before.tier;
+    const first = prevId !== r.incident_id;
+    const fromStatus: IncidentStatus | null = first ? null : prevStatus;
+    const fromTier: Tier | null = first ? null : prevTier;
     const toStatus: IncidentStatus = r.to_status ?? fromStatus ?? 'reported';
     const toTier: Tier = r.tier ?? fromTier ?? 'community';
     const data = r.data ?? {};
     const action = first ? 'report' : ACTIONS.has(r.action) ? (r.action as WorkflowAction) : null;
-    previous = { id: r.incident_id, status: toStatus, tier: toTier };
+    prevId = r.incident_id;
+    prevStatus = toStatus;
+    prevTier = toTier;
     // Steps other features write (alert links ...) change no status: the figures skip them.
     if (action === null && toStatus === fromStatus && toTier === fromTier) continue;
     entries.push({
