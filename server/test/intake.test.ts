@@ -239,6 +239,23 @@ describe('who may post', () => {
   });
 });
 
+describe('a place that lies in no grid', () => {
+  it('keeps a recognised message unclassified rather than lose it', async () => {
+    const [station] = await sql<{ code: string; lon: number; lat: number }>(db.url,
+      'SELECT s.code, s.lon, s.lat FROM stations s JOIN grids g ON g.code = s.grid_code WHERE g.community_code = $1 ORDER BY s.code LIMIT 1', [NEIGHBOUR]);
+    await sql(db.url, 'UPDATE stations SET lon = 0, lat = 0 WHERE code = $1', [station.code]);
+    try {
+      const before = await counts();
+      const res = await post(districtRobotKey, message('停水了', { communityCode: NEIGHBOUR }));
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ incident: null, message: { status: 'unclassified', itemCode: null } });
+      expect(await counts()).toEqual({ messages: before.messages + 1, incidents: before.incidents });
+    } finally {
+      await sql(db.url, 'UPDATE stations SET lon = $2, lat = $3 WHERE code = $1', [station.code, station.lon, station.lat]);
+    }
+  });
+});
+
 describe('bad bodies', () => {
   it.each([
     ['no text', { messageId: 'x1', sender: { name: 'a' }, communityCode: COMMUNITY }],

@@ -221,6 +221,12 @@ describe('POST requests', () => {
     expect(await counts()).toBe(before);
   });
 
+  it('parses form bodies under /open311 only: the /api/v1 routes still refuse them', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ username: 'duty', password: 'x' }) });
+    expect(res.statusCode).toBe(415);
+  });
+
   it('refuses a malformed JSON body in the spec\'s error format', async () => {
     const res = await app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/json' }, payload: '{"service_code":' });
     expectErrors(res, 400);

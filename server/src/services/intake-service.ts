@@ -28,7 +28,7 @@ import { classifyMessage, type Classification } from '../domain/message-classifi
 import { maskIncident } from '../domain/report-rules.ts';
 import { can } from '../domain/roles.ts';
 import { canAccess, narrowFilter } from '../domain/scope.ts';
-import { actorOf, type Actor } from '../realtime/actor.ts';
+import { actorOf, LiveError, type Actor } from '../realtime/actor.ts';
 import { HttpError } from './http-error.ts';
 import { incidentView, toIncident } from './incidents-service.ts';
 import { integrationActorName, type IntegrationPrincipal } from './integration-keys-service.ts';
@@ -142,18 +142,24 @@ export function createIntakeService({ repos, reports, cipher, clock }: IntakeDep
       let incident: Incident | null = null;
       if (found.itemCode) {
         const at = placeOf(place);
-        const filed = await reports.file({
-          id: derivedId(`chat:${body.messageId}`), itemCode: found.itemCode, lon: at.lon, lat: at.lat,
-          description: describeMessage({ text: body.text.trim(), senderName: body.sender.name.trim() }, place, at.label, found.alsoMentioned),
-          reporter: { name: body.sender.name.trim(), ...(phone ? { phone } : {}) }, channel: 'chat_robot',
-        }, actorFor(s));
-        incident = filed.incident;
+        try {
+          const filed = await reports.file({
+            id: derivedId(`chat:${body.messageId}`), itemCode: found.itemCode, lon: at.lon, lat: at.lat,
+            description: describeMessage({ text: body.text.trim(), senderName: body.sender.name.trim() }, place, at.label, found.alsoMentioned),
+            reporter: { name: body.sender.name.trim(), ...(phone ? { phone } : {}) }, channel: 'chat_robot',
+          }, actorFor(s));
+          incident = filed.incident;
+        } catch (err) {
+          // The community's place lies in no grid (data being reloaded, a survey with gaps): keep the
+          // message for a duty officer, who gives the point, rather than lose it.
+          if (!(err instanceof LiveError && err.statusCode === 422)) throw err;
+        }
       }
       const inserted = await repos.intakeMessages.insert({
         messageId: body.messageId, requestHash, text: body.text.trim(), senderName: body.sender.name.trim(),
         senderPhoneEnc: phone ? cipher.encrypt(phone) : null, senderPhoneHash: phone ? cipher.lookupHash(phone) : null,
         communityCode: place.communityCode, townCode: place.townCode, sentAt: body.at ? new Date(body.at) : null, receivedAt: clock(),
-        status: incident ? 'filed' : 'unclassified', itemCode: found.itemCode, matched: incident ? found.matched : [],
+        status: incident ? 'filed' : 'unclassified', itemCode: incident ? found.itemCode : null, matched: incident ? found.matched : [],
         incidentId: incident?.id ?? null,
         submittedByKey: s.kind === 'integration' ? s.integration.keyId : null, submittedByUser: s.kind === 'person' ? s.principal.userId : null,
       });
