@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
 import { cookieHeader, manualClock, signedIn, type Client } from './helpers/sign-in.ts';
-import { baseUrl, connected, openSocket, type ScreenSocket } from './live-helpers.ts';
-import { CameraStatusChange, HEARTBEAT_BATCH_MAX } from '../../shared/schemas/device.ts';
+import { baseUrl, connected, openSocket, places, report, type ScreenSocket } from './live-helpers.ts';
+import { CameraStatusChange, HEARTBEAT_BATCH_MAX, NearestCameras } from '../../shared/schemas/device.ts';
+import { distanceM } from '../src/domain/nearest-cameras.ts';
 import type { App } from '../src/app.ts';
 
 let db: TestDatabase;
@@ -243,5 +244,49 @@ describe('silence', () => {
     clock.advance(90_000);
     expect((await app.devices.sweep()).cameras).toBe(1);
     expect((await sql<{ status: string }>(db.url, 'SELECT status FROM cameras WHERE code = $1', [cams[5].code]))[0].status).toBe('offline');
+  });
+});
+
+describe('nearest cameras of an incident', () => {
+  it('answers the incident\'s own grid first, nearest first, then the nearest outside, with live status', async () => {
+    duty = await signedIn(app, { username: 'd.duty3', role: 'district_duty' });
+    // A grid with at least two cameras, in the town.
+    const [grid] = await sql<{ grid_code: string }>(db.url, `
+      SELECT c.grid_code FROM cameras c JOIN grids g ON g.code = c.grid_code WHERE g.town_code = $1
+      GROUP BY c.grid_code HAVING count(*) >= 2 ORDER BY c.grid_code LIMIT 1`, [TOWN]);
+    const place = (await places(app)).find((p) => p.gridCode === grid.grid_code)!;
+    const filed = await duty.request('POST', '/api/v1/reports', report(place));
+    expect(filed.statusCode, filed.body).toBe(201);
+    const id = filed.json().id;
+    const res = await duty.request('GET', `/api/v1/incidents/${id}/cameras?limit=8`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(Value.Check(NearestCameras, body)).toBe(true);
+    expect(body.cameras).toHaveLength(8);
+    const inGrid = await sql<{ code: string; lon: number; lat: number }>(db.url, 'SELECT code, lon, lat FROM cameras WHERE grid_code = $1', [grid.grid_code]);
+    const k = inGrid.length;
+    expect(body.cameras.slice(0, k).every((c: { inGrid: boolean }) => c.inGrid)).toBe(true);
+    expect(body.cameras.slice(k).every((c: { inGrid: boolean }) => !c.inGrid)).toBe(true);
+    const d = (c: { lon: number; lat: number }) => distanceM(place.lon, place.lat, c.lon, c.lat);
+    expect(body.cameras.slice(0, k).map((c: { code: string }) => c.code)).toEqual([...inGrid].sort((a, b) => d(a) - d(b)).map((c) => c.code));
+    const outside = body.cameras.slice(k).map((c: { distanceM: number }) => c.distanceM);
+    expect(outside).toEqual([...outside].sort((a, b) => a - b));
+    // The nearest camera outside the grid really is the nearest of all the others.
+    const [nearestOutside] = await sql<{ code: string }>(db.url, `
+      SELECT code FROM cameras WHERE grid_code <> $1 ORDER BY (lon - $2) ^ 2 * cos(radians($3)) ^ 2 + (lat - $3) ^ 2 LIMIT 1`,
+    [grid.grid_code, place.lon, place.lat]);
+    expect(body.cameras[k].code).toBe(nearestOutside.code);
+  });
+
+  it('another town\'s officer gets 404 as for the incident itself; a bad id or limit is a 400', async () => {
+    const place = (await places(app)).find((p) => p.townCode === TOWN)!;
+    const id = (await duty.request('POST', '/api/v1/reports', report(place))).json().id;
+    const other = await signedIn(app, { username: 'd.other3', role: 'town_duty', scope: { level: 'town', townCode: OTHER_TOWN } });
+    expect((await other.request('GET', `/api/v1/incidents/${id}/cameras`)).statusCode).toBe(404);
+    expect((await other.request('GET', `/api/v1/incidents/${id}`)).statusCode).toBe(404);
+    expect((await duty.request('GET', '/api/v1/incidents/nope/cameras')).statusCode).toBe(400);
+    expect((await duty.request('GET', `/api/v1/incidents/${id}/cameras?limit=0`)).statusCode).toBe(400);
+    expect((await duty.request('GET', `/api/v1/incidents/${id}/cameras?limit=51`)).statusCode).toBe(400);
+    expect((await duty.request('GET', `/api/v1/incidents/${id}/cameras`)).json().cameras).toHaveLength(6);
   });
 });
