@@ -247,6 +247,8 @@ describe('escalation, hand-down, supervision, rework and returns', () => {
     expect(listed[0]).toMatchObject({ id: item.id, supervised: true });
     r = await step(liaison, r.incident, 'accept');
     r = await step(liaison, r.incident, 'dispatch', { leadUnit: 'water', deadline: hours(24) });
+    const units = (await liaison.request('GET', '/api/v1/units')).json() as { units: { code: string }[] };
+    expect(units.units.map((u) => u.code)).toEqual(expect.arrayContaining(['police', 'water', 'urban-mgmt']));
     const waterItems = (await water.request('GET', '/api/v1/units/water/items')).json() as QueueList;
     expect(waterItems.items.map((i) => i.id)).toContain(item.id);
     expect((await water.request('GET', '/api/v1/units/police/items')).statusCode).toBe(403);

@@ -187,6 +187,17 @@ export const QueueList = Type.Object({
 export type QueueList = Static<typeof QueueList>;
 
 export const UnitParams = Type.Object({ code: UnitCode }, { additionalProperties: false });
+
+/** GET /units: the handling units a seat can dispatch to. */
+export const HandlingUnit = Type.Object({
+  code: UnitCode,
+  name: Type.String(),
+  nameEn: Type.String(),
+  kind: Type.Union([Type.Literal('government'), Type.Literal('police'), Type.Literal('utility'), Type.Literal('property')]),
+});
+export type HandlingUnit = Static<typeof HandlingUnit>;
+export const UnitList = Type.Object({ units: Type.Array(HandlingUnit) });
+export type UnitList = Static<typeof UnitList>;
 export const UnitItemsQuery = Type.Object(
   { status: Type.Optional(IncidentStatusSchema), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
   { additionalProperties: false },

@@ -12,6 +12,9 @@ export const router = createRouter({
     // Sign-in and the kiosk's full-screen message are open to the signed-out (stores/session.ts guards the rest).
     { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { public: true } },
     { path: '/kiosk-blocked', name: 'kiosk-blocked', component: () => import('../components/auth/KioskBlocked.vue'), meta: { public: true } },
+    // The duty officers' console and the handling units' desk (issue 6).
+    { path: '/dispatch', name: 'dispatch', component: () => import('../views/DispatchView.vue') },
+    { path: '/dispatch/unit', name: 'dispatch-unit', component: () => import('../views/DispatchUnitView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });

@@ -2,7 +2,7 @@
 // caller's tier and scope, and the items of a handling unit. Scope is applied
 // in SQL; a town/community filter outside the scope is refused (403).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { QueueList, QueueParams, QueueQuery, UnitItemsQuery, UnitParams } from '../../../../shared/schemas/dispatch.ts';
+import { QueueList, QueueParams, QueueQuery, UnitItemsQuery, UnitList, UnitParams } from '../../../../shared/schemas/dispatch.ts';
 import { ApiError } from '../../../../shared/schemas/common.ts';
 import type { Level } from '../../../../shared/schemas/catalogue.ts';
 import { narrowFilter } from '../../domain/scope.ts';
@@ -36,6 +36,15 @@ const queues: FastifyPluginAsyncTypebox = async (app) => {
     reply.header('cache-control', 'no-store');
     return { queue: request.params.name, tier, items, lastSeq };
   });
+
+  app.get('/units', {
+    config: { permission: 'incident:read' },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'The handling units items are dispatched to',
+      response: { 200: UnitList, 401: ApiError, 403: ApiError },
+    },
+  }, async () => ({ units: await app.repos.units.list() }));
 
   app.get('/units/:code/items', {
     config: { permission: 'incident:read' },
