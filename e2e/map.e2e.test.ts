@@ -9,11 +9,14 @@ import { LAYER } from '../client/src/map/layer-ids.ts';
 import { featureKey } from '../client/src/map/feature-key.ts';
 import { zhCN } from '../client/src/i18n/zh-CN.ts';
 import { en } from '../client/src/i18n/en.ts';
-import { foreignRequests, launchBrowser, openMapPage, screenshot, waitForDrawnMap, waitForRepaint, type MapPage } from './browser.ts';
+import { foreignRequests, launchBrowser, screenshot, waitForDrawnMap, waitForRepaint, type MapPage } from './browser.ts';
+import { openSignedInMapPage } from './sign-in.ts';
 import { findSpot, renderedCodes, type Candidate } from './map-probe.ts';
 
 const baseUrl = inject('baseUrl');
+/** For the test's own API reads from Node; the browser signs in through the login form. */
 const sessionCookie = inject('sessionCookie');
+const demoPassword = inject('demoPassword');
 const POINT_LAYERS = [LAYER.cameras, LAYER.sensors, LAYER.stations];
 const GRID_LAYERS = [LAYER.gridComprehensive, LAYER.gridEnterprise];
 
@@ -45,7 +48,8 @@ function pointCandidates(fc: { features: { id: string; geometry: { coordinates: 
 }
 
 async function open(): Promise<MapPage> {
-  current = await openMapPage(browser, baseUrl, sessionCookie);
+  // The demo leader: reads the whole New Area, as `npm start` seeds it.
+  current = await openSignedInMapPage(browser, baseUrl, 'leader', demoPassword);
   return current;
 }
 
