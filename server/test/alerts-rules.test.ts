@@ -184,6 +184,18 @@ describe('clusters', () => {
   });
 });
 
+describe('clusters in one read of the log', () => {
+  it('5 reports of one grid read in one batch raise exactly one cluster alert', async () => {
+    const grid = all.filter((p) => p.townCode === TOWN)[5];
+    for (let i = 0; i < 5; i++) {
+      clock.advance(60_000);
+      await file(grid, 'ZF-14');
+    }
+    await app.alerts.drain();
+    expect(await alertRows(`kind = 'cluster' AND grid_code = '${grid.gridCode}'`)).toHaveLength(1);
+  });
+});
+
 describe('community camera online rate', () => {
   it('raises one alert below 80 %, none more while open, and clears itself at 85 % (pushed both times)', async () => {
     const [community] = await sql<{ community_code: string; n: number }>(db.url, `

@@ -210,6 +210,23 @@ export async function overdueCandidates(db: Queryable, reportedBefore: Date, lim
   return rows;
 }
 
+/** Report times of these grids' incidents in (from, to], by grid: one query for a whole batch of new incidents. */
+export async function reportTimesByGrid(db: Queryable, gridCodes: readonly string[], from: Date, to: Date): Promise<Map<string, Date[]>> {
+  const { rows } = await db.query<{ grid_code: string; reported_at: Date }>(`
+    SELECT grid_code, reported_at FROM incidents WHERE grid_code = ANY($1::text[]) AND reported_at > $2 AND reported_at <= $3`,
+  [gridCodes, from, to]);
+  const out = new Map<string, Date[]>();
+  for (const r of rows) out.set(r.grid_code, [...(out.get(r.grid_code) ?? []), r.reported_at]);
+  return out;
+}
+
+/** The last cluster alert of each of these grids. */
+export async function lastClusterByGrid(db: Queryable, gridCodes: readonly string[]): Promise<Map<string, Date>> {
+  const { rows } = await db.query<{ grid_code: string; at: Date }>(`
+    SELECT grid_code, max(raised_at) AS at FROM alerts WHERE kind = 'cluster' AND grid_code = ANY($1::text[]) GROUP BY grid_code`, [gridCodes]);
+  return new Map(rows.map((r) => [r.grid_code, r.at]));
+}
+
 /** Report times of a grid's incidents in (from, to]. */
 export async function gridReportTimes(db: Queryable, gridCode: string, from: Date, to: Date): Promise<Date[]> {
   const { rows } = await db.query<{ reported_at: Date }>(`
