@@ -53,6 +53,7 @@ import alertsRoutes from './routes/alerts/index.ts';
 import incidentCamerasRoutes from './routes/incident-cameras/index.ts';
 import intakeRoutes from './routes/intake/index.ts';
 import open311Routes, { OPEN311_PREFIX } from './routes/open311/index.ts';
+import { withRedactedApiKeys } from './services/integration-keys-service.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const formatsPlugin = (ajvFormats as unknown as { default?: typeof ajvFormats }).default ?? ajvFormats;
@@ -84,7 +85,8 @@ export interface BuildAppOptions {
 
 export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Open311 keys may arrive as ?api_key=: the request log line must not carry them.
+    logger: withRedactedApiKeys(options.logger ?? false),
     // Demo mode hashes ~450 passwords while the auth plugin starts: on a busy machine that outlasts the 10 s default.
     pluginTimeout: 120_000,
     ajv: {

@@ -346,3 +346,20 @@ describe('rate limit', () => {
     }
   });
 });
+
+describe('logs', () => {
+  it('never write an api_key sent in the query string', async () => {
+    const lines: string[] = [];
+    const logged = await buildTestApp(db.url, { security: { sweepIntervalMs: 0 }, logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } } });
+    try {
+      await logged.ready();
+      const res = await logged.inject({ url: `/open311/v2/requests.json?status=open&api_key=${districtKey}` });
+      expect(res.statusCode).toBe(200);
+      const all = lines.join('');
+      expect(all).toContain('api_key=[redacted]');
+      expect(all).not.toContain(districtKey.slice(4));
+    } finally {
+      await logged.close();
+    }
+  });
+});

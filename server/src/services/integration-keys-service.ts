@@ -157,3 +157,22 @@ export async function guardIntegrationKey(app: FastifyInstance, request: Fastify
 export function integrationOf(request: FastifyRequest): IntegrationPrincipal | null {
   return request.integration;
 }
+
+/** An Open311 client may send its key as ?api_key=...: never write it to a log. */
+export function redactApiKeys(url: string): string {
+  return url.replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]');
+}
+
+/**
+ * Fastify logger options whose request serializer redacts api_key in URLs
+ * (the default serializer logs the URL of every incoming request).
+ */
+export function withRedactedApiKeys<T>(logger: T): T {
+  if (!logger) return logger;
+  const options = (logger === true ? {} : logger) as { serializers?: Record<string, unknown> };
+  const req = (request: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number }; headers?: Record<string, unknown> }) => ({
+    method: request.method, url: redactApiKeys(request.url), version: request.headers?.['accept-version'], host: request.host,
+    remoteAddress: request.ip, remotePort: request.socket?.remotePort,
+  });
+  return { ...options, serializers: { req, ...options.serializers } } as T;
+}
