@@ -2,7 +2,8 @@
 // the Socket.IO screens of their scope (and no other), a screen that was
 // away catches up through `sync` with nothing missed and nothing twice,
 // camera changes arrive merged, and a restart loses nothing and keeps the
-// numbering going.
+// numbering going. Other features (the alert rules) add their own changes to
+// the same log, so the checks look at incident events and the log as a whole.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
@@ -200,7 +201,10 @@ describe('catching up', () => {
     })).status));
     expect(statuses.every((s) => s === 201)).toBe(true);
     await all;
-    expect(wall.created.map((i) => i.seq)).toEqual(Array.from({ length: bodies.length }, (_, i) => head + 1 + i));
+    const seqs = wall.created.map((i) => i.seq);
+    expect(seqs.every((seq, i) => seq > (i ? seqs[i - 1] : head))).toBe(true);
+    const log = await sql<{ seq: string }>(db.url, 'SELECT seq FROM change_log ORDER BY seq');
+    expect(log.map((r) => Number(r.seq))).toEqual(Array.from({ length: log.length }, (_, i) => i + 1));
     expect(new Set(wall.created.map((i) => i.id))).toEqual(new Set(bodies.map((b) => b.body.id)));
   });
 });
@@ -240,13 +244,15 @@ describe('camera status', () => {
     await post(otherDuty, marker);
     await markerGot;
 
-    expect(batches.length).toBe(1);
-    const [batch] = batches;
+    const codes = new Set(cameras.map((c) => c.code));
+    const withMine = batches.filter((b) => b.some((c) => codes.has(c.code)));
+    expect(withMine.length).toBe(1);
+    const batch = withMine[0].filter((c) => codes.has(c.code));
     expect(batch.length).toBe(10);
     expect(batch.map((c) => c.code)).toEqual(cameras.map((c) => c.code));
     expect(batch.every((c) => c.status === 'online')).toBe(true);
     expect(batch.map((c) => c.seq)).toEqual(seqs.slice(20));
-    expect(otherBatches).toEqual([]);
+    expect(otherBatches.flat().filter((c) => codes.has(c.code))).toEqual([]);
     // The log still holds all 30, in order, for a screen that catches up.
     const page = (await leader.request('GET', `/api/v1/changes?since=${seqs[0] - 1}&limit=30`)).json() as ChangesPage;
     expect(page.changes.filter((c) => c.kind === 'camera:status-changed').map((c) => c.seq)).toEqual(seqs);
@@ -265,7 +271,7 @@ describe('restart', () => {
     const reader = await signIn(app, { username: 's.leader', password: TEST_PASSWORD });
     const officer = await signIn(app, { username: 's.duty', password: TEST_PASSWORD });
     const after = (await reader.request('GET', '/api/v1/changes?since=0&limit=2000')).json() as ChangesPage;
-    expect(after.changes).toEqual(before.changes);
+    expect(after.changes.slice(0, before.changes.length)).toEqual(before.changes);
     const [{ n: m }] = await sql<{ n: string }>(db.url, 'SELECT count(*) AS n FROM incidents');
     expect(m).toBe(n);
 
@@ -273,8 +279,8 @@ describe('restart', () => {
     const body = report(here);
     const got = nextCreated(wall.socket, (i) => i.id === body.id);
     const stored = await post(officer, body);
-    expect(stored.seq).toBe(before.lastSeq + 1);
-    expect((await got).seq).toBe(before.lastSeq + 1);
+    expect(stored.seq).toBeGreaterThan(before.lastSeq);
+    expect((await got).seq).toBe(stored.seq);
     expect(wall.created.map((i) => i.id)).toEqual([body.id]);
     const seqs = await sql<{ seq: string }>(db.url, 'SELECT seq FROM change_log ORDER BY seq');
     expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
