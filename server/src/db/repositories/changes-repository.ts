@@ -1,7 +1,12 @@
 // The change log: append (inside the writer's transaction), read after a
 // seq within a scope, and prune by age. See migration 003 for why a counter
 // row and not a SEQUENCE.
+import { Compile } from 'typebox/compile';
+import type { TSchema } from 'typebox';
 import type { Change, ChangeKind } from '../../../../shared/schemas/changes.ts';
+import { Incident } from '../../../../shared/schemas/incident.ts';
+import { Alert } from '../../../../shared/schemas/alert.ts';
+import { CameraStatusChange } from '../../../../shared/schemas/device.ts';
 import { scopeSql, type AreaRef, type Scope } from '../../domain/scope.ts';
 import type { Queryable } from './db.ts';
 
@@ -16,12 +21,38 @@ export interface ChangeInput {
   at?: Date;
 }
 
+const PAYLOAD_SCHEMAS: Record<ChangeKind, TSchema> = {
+  'incident:created': Incident,
+  'incident:updated': Incident,
+  'camera:status-changed': CameraStatusChange,
+  'alert:raised': Alert,
+  'alert:acknowledged': Alert,
+  'alert:cleared': Alert,
+};
+const PAYLOAD_CHECKS = new Map(Object.entries(PAYLOAD_SCHEMAS).map(([kind, schema]) => [kind, Compile(schema)]));
+
+/**
+ * Every payload is checked against its event's schema before it enters the
+ * log: a screen must never receive a payload of another shape. A mismatch is
+ * a programming error (it throws, and the writer's transaction rolls back).
+ */
+export function checkChangePayload(kind: ChangeKind, payload: Record<string, unknown>): void {
+  const check = PAYLOAD_CHECKS.get(kind);
+  if (!check) throw new Error(`change kind ${kind} is not in the contract (shared/schemas/changes.ts)`);
+  const value = { ...payload, seq: 0 };
+  if (!check.Check(value)) {
+    const [first] = check.Errors(value);
+    throw new Error(`${kind} payload does not match its schema${first ? ` at ${first.instancePath || '/'}: ${first.message}` : ''}`);
+  }
+}
+
 /**
  * Appends one change in the caller's transaction and returns its seq. Must
  * run inside a transaction (the seq is only final at COMMIT); call it last,
  * just before committing, as it serialises writers until then.
  */
 export async function appendChange(tx: Queryable, input: ChangeInput): Promise<number> {
+  checkChangePayload(input.kind, input.payload);
   const { rows } = await tx.query<{ seq: string }>(`
     WITH next AS (UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq)
     INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
