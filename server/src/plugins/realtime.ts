@@ -58,7 +58,7 @@ function validationMessage(schema: typeof SubscribeRequest | typeof SyncRequest,
 export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
   async (app, options) => {
     const io: LiveServer = new Server(app.server, { transports: ['websocket'], serveClient: false });
-    guardSocketServer(io as unknown as Server, app.auth);
+    const unguard = guardSocketServer(io as unknown as Server, app.auth);
     app.decorate('io', io);
 
     // ---- pushing the log ----
@@ -197,6 +197,7 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
       io.engine.close();
     });
     app.addHook('onClose', async () => {
+      unguard();
       cameras.close();
       await draining;
       await listener?.end().catch(() => undefined);
