@@ -135,6 +135,24 @@ describe('scoped push', () => {
   });
 });
 
+describe('field worker', () => {
+  it('gets the events of their own reports only, and may not subscribe to a scope', async () => {
+    const community = { level: 'community' as const, townCode: TOWN, communityCode: here.communityCode };
+    const worker = await signedIn(app, { username: 's.worker', role: 'field_worker', scope: community, gridCode: here.gridCode });
+    const s = await screen(worker);
+    expect(await s.socket.emitWithAck('subscribe', { scope: { level: 'community', communityCode: here.communityCode } }))
+      .toMatchObject({ error: { code: 'forbidden' } });
+    // Someone else's report in the same grid first, then the worker's own.
+    const others = report(here);
+    const own = report(here);
+    await post(duty, others);
+    const got = nextCreated(s.socket, (i) => i.id === own.id);
+    await post(worker, own);
+    expect((await got).reporter.accountId).toBe(worker.account.id);
+    expect(s.created.map((i) => i.id)).toEqual([own.id]);
+  });
+});
+
 describe('catching up', () => {
   it('gives a screen that was away for 100 reports all of them, none twice', async () => {
     const first = await screen(duty, { level: 'town', townCode: TOWN });
