@@ -21,6 +21,10 @@ describe('level-1 incidents', () => {
     expect(level1Rule(incident({ level: 3 }), D)).toBeNull();
     expect(level1Rule(incident(), off('level1'))).toBeNull();
   });
+  it('a sensor\'s fire is alerted once, as a fire alarm; as level-1 only when the fire-alarm rule is off', () => {
+    expect(level1Rule(incident({ sensorCode: 's1' }), D)).toBeNull();
+    expect(level1Rule(incident({ sensorCode: 's1' }), off('fireAlarm'))).not.toBeNull();
+  });
 });
 
 describe('overdue acceptance', () => {

@@ -59,11 +59,18 @@ export interface IncidentFacts {
   status: string;
   reportedAt: Date;
   area: AlertArea;
+  /** The fire sensor that filed it, if one did. */
+  sensorCode?: string | null;
 }
 
-/** Every level-1 incident raises an alert at once. */
+/**
+ * Every level-1 incident raises an alert at once. A fire a sensor filed
+ * already raises its fire alarm (level 1, same incident): one alert for one
+ * fire, unless the fire-alarm rule is off.
+ */
 export function level1Rule(incident: IncidentFacts, config: AlertRulesConfig): AlertDraft | null {
   if (!config.level1.enabled || incident.level !== 1) return null;
+  if (incident.sensorCode && config.fireAlarm.enabled) return null;
   return {
     kind: 'level1', level: 1, ruleKey: `level1:${incident.id}`, area: incident.area,
     incidentId: incident.id, deviceCode: null, detail: { itemCode: incident.itemCode },
