@@ -82,7 +82,8 @@ export const ReportBody = Type.Object(
     )),
     /** Defaults to `field`. */
     channel: Type.Optional(ChannelSchema),
-    photoUrls: Type.Optional(Type.Array(Type.String({ format: 'uri', maxLength: 500 }), { maxItems: 9 })),
+    /** http(s) only: screens render them as links and images (no javascript: or data: URLs). */
+    photoUrls: Type.Optional(Type.Array(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 }), { maxItems: 9 })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskIncident, maskReporter, reportFingerprint, startTier, type ReportFields } from './report-rules.ts';
+import { badPhotoUrl, maskIncident, maskReporter, reportFingerprint, startTier, type ReportFields } from './report-rules.ts';
 import type { Incident } from '../../../shared/schemas/incident.ts';
 
 const base: ReportFields = { itemCode: 'MS-01', lon: 119.5, lat: 32.2, description: '停水', channel: 'field', reporterAccountId: 7 };
@@ -35,5 +35,16 @@ describe('masking', () => {
   it('masks an incident without touching the rest', () => {
     const incident = { id: 'x', reporter: { name: '李四', phone: '13912345678', accountId: null }, description: 'd' } as unknown as Incident;
     expect(maskIncident(incident)).toEqual({ id: 'x', reporter: { name: '李*', phone: '139****5678', accountId: null }, description: 'd' });
+  });
+});
+
+describe('badPhotoUrl', () => {
+  it('takes http(s) links and refuses script, data and junk', () => {
+    expect(badPhotoUrl([])).toBeNull();
+    expect(badPhotoUrl(['https://img.example/a.jpg', 'http://10.0.0.2/p.png'])).toBeNull();
+    expect(badPhotoUrl(['javascript:alert(1)'])).toMatch(/must be http/);
+    expect(badPhotoUrl(['data:image/png;base64,AAAA'])).toMatch(/must be http/);
+    expect(badPhotoUrl(['not a url'])).toMatch(/is not a URL/);
+    expect(badPhotoUrl(Array.from({ length: 10 }, (_, i) => `https://x/${i}.jpg`))).toMatch(/at most 9/);
   });
 });

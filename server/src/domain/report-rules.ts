@@ -34,6 +34,24 @@ export function reportFingerprint(r: ReportFields): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+export const MAX_PHOTOS = 9;
+
+/** Photo links a screen may render: http(s) URLs only, at most MAX_PHOTOS; the first offending one otherwise. */
+export function badPhotoUrl(urls: readonly string[]): string | null {
+  if (urls.length > MAX_PHOTOS) return `at most ${MAX_PHOTOS} photos`;
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return `photo URL ${JSON.stringify(url.slice(0, 80))} is not a URL`;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `photo URL ${JSON.stringify(url.slice(0, 80))} must be http(s)`;
+    if (url.length > 500) return 'a photo URL is longer than 500 characters';
+  }
+  return null;
+}
+
 /** The seat a new item starts at: level 1 the New Area, 2 the town, 3 the community. */
 export function startTier(level: Level): Tier {
   return TIER_BY_LEVEL[level];

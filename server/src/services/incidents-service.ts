@@ -55,7 +55,19 @@ export interface IncidentsDeps {
 
 export function toIncident(r: IncidentRecord, cipher: FieldCipher): Incident {
   const { reporterName, reporterPhoneEnc, reporterAccountId, requestHash: _hash, ...rest } = r;
-  return { ...rest, reporter: { name: reporterName, phone: reporterPhoneEnc ? cipher.decrypt(reporterPhoneEnc) : null, accountId: reporterAccountId } };
+  return { ...rest, reporter: { name: reporterName, phone: reporterPhoneEnc ? readPhone(reporterPhoneEnc, cipher) : null, accountId: reporterAccountId } };
+}
+
+/**
+ * A phone sealed under another key (a field key that was replaced) reads as
+ * unknown rather than failing the whole listing: the incident stays readable.
+ */
+function readPhone(sealed: string, cipher: FieldCipher): string | null {
+  try {
+    return cipher.decrypt(sealed);
+  } catch {
+    return null;
+  }
 }
 
 /** What this role may see of an incident: the reporter masked unless it may read residents' contacts. */

@@ -11,7 +11,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import { inTransaction } from '../db/repositories/db.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
-import { maskIncident, reportFingerprint, startTier } from '../domain/report-rules.ts';
+import { badPhotoUrl, maskIncident, reportFingerprint, startTier } from '../domain/report-rules.ts';
 import type { Spatial } from '../plugins/spatial.ts';
 import { LiveError, type Actor } from '../realtime/actor.ts';
 import { auditIncident, toIncident, withoutSeq } from './incidents-service.ts';
@@ -47,11 +47,19 @@ export interface ReportsDeps {
   clock: () => Date;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createReportsService({ db, repos, spatial, cipher, clock }: ReportsDeps): ReportsService {
   return {
     async file(input, actor) {
       const item = catalogueItem(input.itemCode);
       if (!item) throw new LiveError(400, `unknown item code ${input.itemCode} (see GET /api/v1/catalogue)`);
+      // The route's schema checks these too; in-process callers (Open311, intake, sensors) get the same answers.
+      if (!UUID.test(input.id)) throw new LiveError(400, 'a report id must be a UUID');
+      if (!input.description.trim() || input.description.length > 2000) throw new LiveError(400, 'description must be 1 to 2000 characters');
+      const badPhoto = badPhotoUrl(input.photoUrls ?? []);
+      if (badPhoto) throw new LiveError(400, badPhoto);
+      if (!Number.isFinite(input.lon) || !Number.isFinite(input.lat)) throw new LiveError(400, 'lon and lat must be numbers');
       const grid = spatial.gridAt(input.lon, input.lat);
       if (!grid) throw new LiveError(422, `the point (${input.lon}, ${input.lat}) is outside Zhenjiang New Area: no grid contains it`);
       const area = { townCode: grid.townCode, communityCode: grid.communityCode };
