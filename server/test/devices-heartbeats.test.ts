@@ -118,6 +118,17 @@ describe('heartbeats', () => {
     expect(res.json()).toMatchObject({ accepted: 1, stale: 1, transitions: 0 });
   });
 
+  it('stamps the change-log row with the server\'s time, even when the gateway\'s clock is days behind', async () => {
+    const [cam] = await sql<{ code: string }>(db.url, `
+      SELECT c.code FROM cameras c JOIN grids g ON g.code = c.grid_code WHERE g.town_code = $1 AND c.heard_at IS NULL ORDER BY c.code LIMIT 1`, [TOWN]);
+    const old = new Date(clock().getTime() - 4 * 24 * 3600_000);
+    const res = await post(duty, [{ code: cam.code, status: 'fault', faultCode: 'E-OLD', at: old.toISOString() }]);
+    expect(res.json()).toMatchObject({ transitions: 1 });
+    const [row] = await sql<{ at: Date; payload: { at: string } }>(db.url, `SELECT at, payload FROM change_log WHERE entity_id = $1`, [cam.code]);
+    expect(row.at.toISOString()).toBe(clock().toISOString());
+    expect(row.payload.at).toBe(old.toISOString());
+  });
+
   it('answers unknown device codes and future times item by item, storing nothing for them', async () => {
     const future = new Date(clock().getTime() + 3600_000).toISOString();
     const before = await count('device_transitions');
@@ -205,18 +216,21 @@ describe('gateways with integration keys', () => {
 
 describe('silence', () => {
   it('a camera not heard for 90 s goes offline, not at 89 s; pushed like any transition; a heartbeat brings it back', async () => {
-    await post(duty, cams.map((c) => beat(c.code, 'online')));
+    // Every camera heard so far (all in the town) beats once more, then falls silent.
+    const heard = (await sql<{ code: string }>(db.url, 'SELECT code FROM cameras WHERE heard_at IS NOT NULL ORDER BY code')).map((r) => r.code);
+    expect(heard).toEqual(expect.arrayContaining(cams.map((c) => c.code)));
+    await post(duty, heard.map((code) => beat(code, 'online')));
     expect(await count('cameras', `status = 'offline'`)).toBe(0);
     clock.advance(89_000);
     expect((await app.devices.sweep()).cameras).toBe(0);
     clock.advance(1_000);
     const batch = nextBatch(townScreen);
     const swept = await app.devices.sweep();
-    expect(swept.cameras).toBe(6);
+    expect(swept.cameras).toBe(heard.length);
     const pushed = await batch;
-    expect(pushed.map((c) => c.code)).toEqual(cams.map((c) => c.code));
+    expect(pushed.map((c) => c.code)).toEqual(heard);
     expect(pushed.find((c) => c.code === cams[5].code)).toMatchObject({ status: 'offline', previousStatus: 'online' });
-    expect(await count('cameras', `status = 'offline'`)).toBe(6);
+    expect(await count('cameras', `status = 'offline'`)).toBe(heard.length);
     expect((await app.devices.transitionsOf(cams[5].code))[0]).toMatchObject({ from: 'online', to: 'offline', cause: 'silence' });
     // Swept once: a second sweep finds nothing more.
     expect((await app.devices.sweep()).cameras).toBe(0);

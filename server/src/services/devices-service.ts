@@ -71,10 +71,6 @@ function cameraChange(t: Transition, d: devices.DeviceRow): Omit<CameraStatusCha
   };
 }
 
-interface StartedEpisode {
-  row: devices.EpisodeRow;
-}
-
 export function createDevicesService(deps: DevicesServiceDeps) {
   const { pool, log, clock, options } = deps;
   const startedAt = clock();
@@ -88,11 +84,11 @@ export function createDevicesService(deps: DevicesServiceDeps) {
   }
 
   /** Fire episodes for this batch's sensor readings (in time order); returns the episodes that started. */
-  async function stepEpisodes(tx: pg.PoolClient, sensors: devices.DeviceRow[], batch: Heartbeat[]): Promise<StartedEpisode[]> {
+  async function stepEpisodes(tx: pg.PoolClient, sensors: devices.DeviceRow[], batch: Heartbeat[]): Promise<devices.EpisodeRow[]> {
     const place = new Map(sensors.map((s) => [s.code, s]));
     const open = new Map((await devices.openEpisodes(tx, [...place.keys()])).map((e) => [e.sensorCode, e]));
     const lastHeard = new Map(sensors.map((s) => [s.code, s.lastHeartbeatAt]));
-    const started: StartedEpisode[] = [];
+    const started: devices.EpisodeRow[] = [];
     for (const hb of [...batch].sort((a, b) => a.at.getTime() - b.at.getTime())) {
       const last = lastHeard.get(hb.code);
       if (last && hb.at.getTime() < last.getTime()) continue; // stale, as for the status
@@ -111,7 +107,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
           townCode: s.townCode, communityCode: s.communityCode, gridCode: s.gridCode,
         });
         open.set(hb.code, row);
-        started.push({ row });
+        started.push(row);
       } else if (step.episode && current) {
         const next: Episode = step.episode;
         const alarmCount = current.alarmCount + (hb.status === 'alarm' ? 1 : 0);
@@ -152,14 +148,19 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     return ids;
   }
 
-  /** Publishes camera transitions: change-log rows (last, before COMMIT), then the history with their seqs. */
-  async function recordTransitions(tx: pg.PoolClient, list: { t: Transition; d: devices.DeviceRow }[]): Promise<void> {
+  /**
+   * Publishes camera transitions: change-log rows (last, before COMMIT), then
+   * the history with their seqs. The log row is stamped with the server's
+   * time, not the gateway's: the log's retention goes by it, and a gateway's
+   * old or wrong clock must not age other changes out with it.
+   */
+  async function recordTransitions(tx: pg.PoolClient, list: { t: Transition; d: devices.DeviceRow }[], now: Date): Promise<void> {
     const stored: devices.StoredTransition[] = [];
     for (const { t, d } of list) {
       const seq = d.kind === 'camera'
         ? await appendChange(tx, {
           kind: 'camera:status-changed', area: { townCode: d.townCode, communityCode: d.communityCode }, entityId: d.code,
-          payload: cameraChange(t, d), at: t.at,
+          payload: cameraChange(t, d), at: now,
         })
         : null;
       stored.push({ ...t, kind: d.kind, gridCode: d.gridCode, communityCode: d.communityCode, townCode: d.townCode, seq });
@@ -205,7 +206,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       const sensorsInScope = sens.filter((d) => inScope.has(d.code));
       const sensOut = await applyKind(tx, 'sensor', sensorsInScope, take('sensor'));
       const started = await stepEpisodes(tx, sensorsInScope, take('sensor'));
-      await recordTransitions(tx, [...camOut.transitions, ...sensOut.transitions]);
+      await recordTransitions(tx, [...camOut.transitions, ...sensOut.transitions], now);
       return {
         accepted: wanted.filter((w) => inScope.has(w.hb.code)).length,
         stale: camOut.stale + sensOut.stale,
@@ -216,7 +217,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
     });
 
     afterTransitions(outcome.transitions, outcome.cameraTransitions);
-    const incidentIds = await fileEpisodes(outcome.started.map((s) => s.row));
+    const incidentIds = await fileEpisodes(outcome.started);
     rejected.sort((a, b) => a.index - b.index);
     return { received: batch.length, accepted: outcome.accepted, stale: outcome.stale, transitions: outcome.transitions, incidentIds, rejected };
   }
@@ -233,7 +234,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       const byCode = new Map(silent.map((d) => [d.code, d]));
       const transitions = silentDevices(silent, now, silentMs);
       await devices.saveStates(tx, kind, transitions.map((t) => ({ ...byCode.get(t.code)!, status: 'offline', faultCode: null, changedAt: t.at })));
-      await recordTransitions(tx, transitions.map((t) => ({ t, d: byCode.get(t.code)! })));
+      await recordTransitions(tx, transitions.map((t) => ({ t, d: byCode.get(t.code)! })), now);
       return transitions.length;
     });
   }
