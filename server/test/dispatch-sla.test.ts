@@ -24,7 +24,8 @@ const options = () => ({
   security: { sweepIntervalMs: 0, loginRateLimitPerMinute: 10_000, clock, idleTimeoutMs: 20 * 24 * 3600_000, sessionMaxMs: 20 * 24 * 3600_000 },
   live: { reportRateLimitPerMinute: 100_000, pruneIntervalMs: 0 },
   alerts: { tickMs: 0, pollMs: 0 },
-  dispatch: { sweepMs: 0 },
+  // Small pages, so the sweep's paging through every open item is exercised too.
+  dispatch: { sweepMs: 0, sweepBatch: 2 },
 });
 
 beforeAll(async () => {

@@ -104,13 +104,20 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
 
   async function sweep(now = clock()): Promise<SweepResult> {
     const result: SweepResult = { flagged: [], escalated: [] };
-    for (const candidate of await dispatch.slaCandidates(db, batch)) {
-      // A step at a time, re-reading the item after each: the alert's link back to it moves its version,
-      // and a restart may have skipped past both limits (mark, then escalate).
-      let item: dispatch.SlaCandidate | undefined = candidate;
-      for (let round = 0; item && round < 3 && (await stepOnce(item, now, result)); round++) {
-        item = (await dispatch.slaCandidates(db, 1, item.id))[0];
+    // Every open item, a page at a time, so none waits behind others that need nothing.
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await dispatch.slaCandidates(db, batch, { afterId });
+      for (const candidate of page) {
+        // A step at a time, re-reading the item after each: the alert's link back to it moves its version,
+        // and a restart may have skipped past both limits (mark, then escalate).
+        let item: dispatch.SlaCandidate | undefined = candidate;
+        for (let round = 0; item && round < 3 && (await stepOnce(item, now, result)); round++) {
+          item = (await dispatch.slaCandidates(db, 1, { onlyId: item.id }))[0];
+        }
       }
+      if (page.length < batch) break;
+      afterId = page[page.length - 1]!.id;
     }
     return result;
   }

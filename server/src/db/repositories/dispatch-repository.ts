@@ -207,10 +207,13 @@ export interface SlaCandidate {
 
 /**
  * Open items (no clock runs on closed or rated ones) with their timelines as
- * the clock reads them, oldest entry first. Entries that changed no status
+ * the clock reads them, oldest entry first, a page at a time in id order
+ * (the sweep pages through all of them). Entries that changed no status
  * carry the status forward.
  */
-export async function slaCandidates(db: Queryable, limit: number, onlyId: string | null = null): Promise<SlaCandidate[]> {
+export async function slaCandidates(
+  db: Queryable, limit: number, page: { onlyId?: string; afterId?: string } = {},
+): Promise<SlaCandidate[]> {
   const { rows } = await db.query<{
     id: string; item_code: string; grid_code: string; level: Level; status: IncidentStatus; tier: Tier; overdue: boolean; version: number; town_code: string;
     community_code: string; deadline: Date | null; entries: { at: string; status: IncidentStatus | null; tier: Tier | null }[];
@@ -220,9 +223,11 @@ export async function slaCandidates(db: Queryable, limit: number, onlyId: string
          FROM incident_timeline t WHERE t.incident_id = i.id) AS entries
     FROM incidents i
     LEFT JOIN dispatch_assignments a ON a.incident_id = i.id AND a.ended_at IS NULL
-    WHERE i.status = ANY($1::text[]) AND ($3::uuid IS NULL OR i.id = $3)
-    ORDER BY i.updated_at
-    LIMIT $2`, [OPEN, limit, onlyId]);
+    WHERE i.status = ANY($1::text[]) AND ($3::uuid IS NULL OR i.id = $3) AND ($4::uuid IS NULL OR i.id > $4)
+      -- Nothing more can happen to these: marked, and no escalation from the New Area or from verification.
+      AND NOT (i.overdue AND (i.tier = 'district' OR i.status IN ('resolved', 'verified')))
+    ORDER BY i.id
+    LIMIT $2`, [OPEN, limit, page.onlyId ?? null, page.afterId ?? null]);
   return rows.map((r) => {
     let status: IncidentStatus = 'reported';
     let tier: Tier = r.tier;
