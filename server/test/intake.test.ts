@@ -78,6 +78,8 @@ describe('a recognised message becomes an incident through the report service', 
       lon: STATION.lon, lat: STATION.lat, status: 'reported', reporter: { name: '王*亮', phone: '138****5678' } });
     expect(out.incident.description).toContain('3号楼跳闸了，整栋楼都没电');
     expect(out.incident.description).toContain('丁卯社区党群服务站');
+    // The sender's name is the (masked) reporter, never in the description a leader or a big screen reads.
+    expect(out.incident.description).not.toContain('王成亮');
     expect(out.message.incidentId).toBe(out.incident.id);
     expect(await counts()).toEqual({ messages: before.messages + 1, incidents: before.incidents + 1 });
 

@@ -79,9 +79,13 @@ export function placeOf(place: CommunityPlace): { lon: number; lat: number; labe
   return { lon, lat, label: place.communityName };
 }
 
-/** The incident's description: who said what in which group, what else it mentioned, and how it was placed. */
-export function describeMessage(m: { text: string; senderName: string }, place: CommunityPlace, placedAt: string | null, alsoMentioned: string[] = []): string {
-  const lines = [`【${place.communityName}群消息】${m.senderName}：${m.text}`];
+/**
+ * The incident's description: what was said in which group, what else it
+ * mentioned, and how it was placed. Not who said it: the sender is the
+ * incident's reporter, masked for roles that may not read residents' names.
+ */
+export function describeMessage(text: string, place: CommunityPlace, placedAt: string | null, alsoMentioned: string[] = []): string {
+  const lines = [`【${place.communityName}群消息】${text}`];
   const others = alsoMentioned.map((code) => catalogueItem(code)?.name).filter(Boolean);
   if (others.length) lines.push(`同时提到：${others.join('、')}`);
   if (placedAt) lines.push(`位置：按${placedAt}定位（群消息未给出确切地点）`);
@@ -145,7 +149,7 @@ export function createIntakeService({ repos, reports, cipher, clock }: IntakeDep
         try {
           const filed = await reports.file({
             id: derivedId(`chat:${body.messageId}`), itemCode: found.itemCode, lon: at.lon, lat: at.lat,
-            description: describeMessage({ text: body.text.trim(), senderName: body.sender.name.trim() }, place, at.label, found.alsoMentioned),
+            description: describeMessage(body.text.trim(), place, at.label, found.alsoMentioned),
             reporter: { name: body.sender.name.trim(), ...(phone ? { phone } : {}) }, channel: 'chat_robot',
           }, actorFor(s));
           incident = filed.incident;
@@ -193,7 +197,7 @@ export function createIntakeService({ repos, reports, cipher, clock }: IntakeDep
       const phone = message.senderPhoneEnc ? cipher.decrypt(message.senderPhoneEnc) : null;
       const filed = await reports.file({
         id: derivedId(`chat:${message.messageId}`), itemCode: body.itemCode, lon: at.lon, lat: at.lat,
-        description: describeMessage({ text: message.text, senderName: message.senderName }, place, at.label),
+        description: describeMessage(message.text, place, at.label),
         reporter: { name: message.senderName, ...(phone ? { phone } : {}) }, channel: 'chat_robot',
       }, actorFor(s));
       const now = clock();
