@@ -2,6 +2,7 @@
 // an env var fails loudly with the variable's name instead of deep inside.
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
+import { DEMO_SPEED } from './domain/feed-rate.ts';
 
 /** The repository root: paths in the config are relative to it, not to the shell's cwd. */
 export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,8 +61,8 @@ function parseDatabaseUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
-/** Default speed-up of the demo feed's report rate (see domain/feed-rate.ts DEMO_SPEED). */
-export const DEFAULT_FEED_SPEED = 30;
+/** Default speed-up of the demo feed's report rate (domain/feed-rate.ts says why 30). */
+export const DEFAULT_FEED_SPEED = DEMO_SPEED;
 
 /** DEMO_FEED: unset follows demo mode; on/off (1/0, true/false, yes/no) decide. */
 function parseFeed(env: NodeJS.ProcessEnv): Config['feed'] {
