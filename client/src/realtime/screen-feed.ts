@@ -31,6 +31,12 @@ export interface ScreenFeed {
   stop(): void;
 }
 
+declare global {
+  interface Window {
+    __screenFeed?: { lastSeq(): number; recovered(): number; phase(): string };
+  }
+}
+
 function subscribeRequest(scope: Scope): SubscribeRequest {
   if (scope.level === 'district') return { scope: { level: 'district' } };
   if (scope.level === 'town') return { scope: { level: 'town', townCode: scope.townCode } };
@@ -124,7 +130,8 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
     try {
       await sync.resync();
       if (!stopped && socket.connected) move({ type: 'synced' });
-    } catch {
+    } catch (err) {
+      console.warn('[screen] catch-up failed, retrying:', err);
       if (!stopped && socket.connected) retry = setTimeout(() => void catchUp(), RETRY_MS);
     }
   }
@@ -154,12 +161,15 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
 
   figures.start(scope);
   socket.connect();
+  // Test hook (e2e/): how far the screen is, and how many missed changes catch-ups found.
+  window.__screenFeed = { lastSeq: () => sync.lastSeq, recovered: () => sync.recoveredTotal, phase: () => connection.value.phase };
 
   return {
     connection: readonly(connection) as Readonly<{ value: ConnectionState }>,
     recovered: () => sync.recoveredTotal,
     stop() {
       stopped = true;
+      delete window.__screenFeed;
       clearInterval(ticker);
       clearInterval(safety);
       if (retry) clearTimeout(retry);

@@ -6,9 +6,11 @@ import {
   GridComponent, LegendComponent, TooltipComponent,
   type GridComponentOption, type LegendComponentOption, type TooltipComponentOption,
 } from 'echarts/components';
+import { LegacyGridContainLabel } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+// LegacyGridContainLabel: `grid.containLabel` keeps axis labels inside the panel (ECharts 6 made it opt-in).
+use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, LegacyGridContainLabel, CanvasRenderer]);
 
 export type ChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
