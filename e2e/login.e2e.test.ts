@@ -1,6 +1,6 @@
 // Signing in, out and as a wall screen, in real Chromium against the real
 // product in demo mode (global-setup.ts).
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { zhCN } from '../client/src/i18n/zh-CN.ts';
 import { en } from '../client/src/i18n/en.ts';
@@ -15,6 +15,9 @@ const newcomer = inject('newcomer');
 const TOWN = '321171001';
 /** A demo community liaison: a business role, for which the second factor is optional. */
 const LIAISON = 'liaison.321171001001';
+
+// Every test signs in through the login form before its view loads: room for that on a busy machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 let browser: Browser;
 let current: MapPage | null = null;

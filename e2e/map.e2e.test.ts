@@ -1,5 +1,5 @@
 // The map page in real Chromium against the real product.
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { pointOnFeature } from '@turf/turf';
 import type { Browser } from 'playwright-core';
 import type {
@@ -19,6 +19,9 @@ const sessionCookie = inject('sessionCookie');
 const demoPassword = inject('demoPassword');
 const POINT_LAYERS = [LAYER.cameras, LAYER.sensors, LAYER.stations];
 const GRID_LAYERS = [LAYER.gridComprehensive, LAYER.gridEnterprise];
+
+// Every test signs in through the login form before its view loads: room for that on a busy machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 let browser: Browser;
 let grids: GridCollection;

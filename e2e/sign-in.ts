@@ -26,7 +26,8 @@ export async function newTrackedPage(browser: Browser): Promise<MapPage> {
 
 /** Fills and submits the login form on the page (which must show it). */
 export async function submitLoginForm(page: Page, username: string, password: string): Promise<void> {
-  await page.waitForSelector('[data-testid="login-form"]');
+  // As long as the map's own wait: a loaded machine parses the bundle slowly.
+  await page.waitForSelector('[data-testid="login-form"]', { timeout: 90_000 });
   await page.fill('[data-testid="login-username"]', username);
   await page.fill('[data-testid="login-password"]', password);
   await page.click('[data-testid="login-submit"]');
