@@ -2,8 +2,8 @@
 // inside them (a cluster property), unclustered markers coloured by domain and
 // sized by level, a pulsing ring under level-1 markers, and a highlight for
 // the incident the map has flown to (feature-state `focus`).
-import type { ExpressionSpecification, GeoJSONSourceSpecification, LayerSpecification } from 'maplibre-gl';
-import { DOMAIN_COLOURS, LEVEL_COLOURS, PALETTE } from './palette.ts';
+import type { ExpressionSpecification, GeoJSONSourceSpecification, HeatmapLayerSpecification, LayerSpecification } from 'maplibre-gl';
+import { CHOROPLETH_RAMP, DOMAIN_COLOURS, LEVEL_COLOURS, PALETTE } from './palette.ts';
 import { LAYER, SOURCE } from './layer-ids.ts';
 import { TEXT_FONT } from './map-style.ts';
 
@@ -100,4 +100,44 @@ export function incidentLayers(): LayerSpecification[] {
 /** Pulse ring at phase 0..1: grows and fades. */
 export function pulseFrame(phase: number): { radius: number; opacity: number } {
   return { radius: 10 + 18 * phase, opacity: 0.55 * (1 - phase) };
+}
+
+/** Heatmap of report counts per cell; `maxCount` is the busiest cell, so no period saturates the map. */
+export function heatmapLayer(maxCount = 10): HeatmapLayerSpecification {
+  return {
+    id: LAYER.incidentHeat,
+    type: 'heatmap',
+    source: SOURCE.incidentHeat,
+    paint: {
+      'heatmap-weight': ['interpolate', ['linear'], ['get', 'count'], 0, 0, Math.max(1, maxCount), 1],
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 9, 0.8, 15, 2.5],
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 9, 12, 12, 26, 15, 45],
+      'heatmap-opacity': 0.8,
+      'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'],
+        0, 'rgba(0,0,0,0)', 0.15, '#1f5f8b', 0.35, '#36cfc9', 0.55, '#fadb14', 0.75, '#ffa940', 1, '#ff3b3b'],
+    },
+  };
+}
+
+/** Grid choropleth coloured by feature-state `per1000` (reports per 1,000 households); no state, no colour. */
+export function choroplethLayers(): LayerSpecification[] {
+  const rate: ExpressionSpecification = ['feature-state', 'per1000'];
+  const ramp = CHOROPLETH_RAMP.flatMap(([stop, colour]) => [stop, colour]);
+  return [
+    {
+      id: LAYER.gridChoropleth,
+      type: 'fill',
+      source: SOURCE.gridRates,
+      paint: {
+        'fill-color': ['interpolate', ['linear'], ['coalesce', rate, 0], ...ramp] as unknown as ExpressionSpecification,
+        'fill-opacity': ['case', ['==', rate, null], 0, 0.8],
+      },
+    },
+    {
+      id: LAYER.gridChoroplethOutline,
+      type: 'line',
+      source: SOURCE.gridRates,
+      paint: { 'line-color': PALETTE.gridOutline, 'line-width': 0.6, 'line-opacity': 0.5 },
+    },
+  ];
 }

@@ -4,6 +4,7 @@ import {
   basemapLayers, buildBaseStyle, communityLayers, gridKindFilter, gridLayers, labelLayers, pointLayers, townLabelField, townLayers,
 } from './map-style.ts';
 import { LAYER, SOURCE } from './layer-ids.ts';
+import { choroplethLayers, heatmapLayer, incidentLayers } from './incident-style.ts';
 import { GRID_KIND_COLOURS } from './palette.ts';
 
 const EMPTY = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
@@ -17,6 +18,8 @@ function fullStyle(locale: 'zh-CN' | 'en') {
     layers: [
       ...base.layers, ...basemapLayers(), ...gridLayers(), ...communityLayers(), ...townLayers(),
       p.stations, p.cameras, p.sensors, ...labelLayers(locale),
+      // The big screen's live layers.
+      ...choroplethLayers(), heatmapLayer(), ...incidentLayers(),
     ],
   };
 }
