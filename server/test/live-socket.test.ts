@@ -278,6 +278,31 @@ describe('camera status', () => {
   });
 });
 
+describe('database connection loss', () => {
+  it('listens again after its LISTEN connection is killed, and pushes what came meanwhile', async () => {
+    const wall = await screen(leader, { level: 'district' });
+    const listenerPids = async () => (await sql<{ pid: number }>(db.url,
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN change_log' AND pid <> pg_backend_pid()`)).map((r) => r.pid);
+    const [pid] = await listenerPids();
+    expect(pid).toBeGreaterThan(0);
+    await sql(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    const during = report(here);
+    const got = nextCreated(wall.socket, (i) => i.id === during.id);
+    await post(duty, during);
+    await got;
+    // A new listener replaces the killed one (waited for by polling the server's own view, not by time).
+    for (;;) {
+      const now = await listenerPids();
+      if (now.length === 1 && now[0] !== pid) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = report(here);
+    const again = nextCreated(wall.socket, (i) => i.id === after.id);
+    await post(duty, after);
+    expect((await again).id).toBe(after.id);
+  });
+});
+
 describe('restart', () => {
   it('loses nothing, and the numbering and the push go on where they stopped', async () => {
     const before = (await leader.request('GET', '/api/v1/changes?since=0&limit=2000')).json() as ChangesPage;

@@ -42,6 +42,7 @@ declare module 'fastify' {
 }
 
 const PAGE = 1000;
+const LISTEN_RETRY_MS = 1000;
 const SCOPE_ROOM_PREFIX = 'scope:';
 /** A field worker follows their own reports only: their socket sits in this room instead of a scope room. */
 export const reporterRoom = (accountId: number) => `reporter:${accountId}`;
@@ -126,11 +127,25 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
         app.log.warn({ err }, 'change-log listener failed; reconnecting');
         client.end().catch(() => undefined);
         if (listener === client) listener = null;
-        if (!closing) setTimeout(() => void listen().catch(() => undefined), 1000).unref();
+        relisten();
       });
-      await client.connect();
-      await client.query('LISTEN change_log');
+      try {
+        await client.connect();
+        await client.query('LISTEN change_log');
+      } catch (err) {
+        client.removeAllListeners('error');
+        client.on('error', () => undefined);
+        await client.end().catch(() => undefined);
+        throw err;
+      }
       listener = client;
+    };
+    // Until it works again (the database may be restarting); the poll keeps screens fed meanwhile.
+    const relisten = () => {
+      if (closing) return;
+      setTimeout(() => {
+        listen().then(() => drain(), relisten);
+      }, LISTEN_RETRY_MS).unref();
     };
     await listen();
     const poll = setInterval(() => void drain(), options.pollMs);
