@@ -1,7 +1,8 @@
 // CPU time of a process and of its descendants, read from /proc (Linux), so
 // the benchmark can say how much of a core the server used, apart from its
 // PostgreSQL, while the load ran.
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -23,8 +24,20 @@ function statOf(pid: number): Stat | undefined {
   return { pid, ppid: Number(fields[1]), own: (utime + stime) / TICKS_PER_SECOND, cpuSeconds: (utime + stime + cutime + cstime) / TICKS_PER_SECOND };
 }
 
+/** Seconds the process's main thread (the server's event loop) ran, and waited runnable for a CPU. */
+function schedOf(pid: number): { run: number; wait: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { run: run / 1e9, wait: wait / 1e9 };
+  } catch {
+    return { run: 0, wait: 0 };
+  }
+}
+
 export interface CpuSample {
   at: number;
+  /** Main thread: time on a CPU and time waiting in the run queue (other processes had the CPUs). */
+  sched: { run: number; wait: number };
   /** The process itself. */
   own: number;
   /** Every live descendant (for the server: its PostgreSQL). */
@@ -47,11 +60,38 @@ export function sampleCpu(pid: number): CpuSample {
     descendants += s.cpuSeconds;
     stack.push(...(children.get(s.pid) ?? []));
   }
-  return { at: performance.now(), own: statOf(pid)?.own ?? 0, descendants };
+  return { at: performance.now(), own: statOf(pid)?.own ?? 0, descendants, sched: schedOf(pid) };
 }
 
 /** Share of one core used between two samples: own and descendants. */
-export function cpuShare(from: CpuSample, to: CpuSample): { own: number; descendants: number } {
+export function cpuShare(from: CpuSample, to: CpuSample): { own: number; descendants: number; runQueue: number } {
   const seconds = (to.at - from.at) / 1000;
-  return { own: (to.own - from.own) / seconds, descendants: (to.descendants - from.descendants) / seconds };
+  return {
+    own: (to.own - from.own) / seconds,
+    descendants: (to.descendants - from.descendants) / seconds,
+    runQueue: (to.sched.wait - from.sched.wait) / seconds,
+  };
+}
+
+/**
+ * Median time of one 8 KiB write + fdatasync in `dir`: what a COMMIT waits
+ * for its WAL flush on this disk, give or take.
+ */
+export function fdatasyncMs(dir: string, rounds = 100): number {
+  const file = join(dir, 'fsync-probe.bin');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(8192, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      writeSync(fd, block, 0, block.length, 0);
+      fdatasyncSync(fd);
+      times.push(performance.now() - start);
+    }
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
