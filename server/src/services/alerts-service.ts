@@ -58,11 +58,11 @@ export interface AlertsServiceDeps {
   log: FastifyBaseLogger;
   clock: () => Date;
   options: AlertsOptions;
-  /** Set once the incidents service is there; without it alerts are still raised, only not linked back. */
+  /** Links an alert back to its incident (the plugin wires it to app.incidents); without it alerts are only not linked. */
   linkIncident?: IncidentLinker;
 }
 
-const ALERT_CHANGE: Record<Exclude<AlertStatus, never>, 'alert:raised' | 'alert:acknowledged' | 'alert:cleared'> = {
+const ALERT_CHANGE: Record<AlertStatus, 'alert:raised' | 'alert:acknowledged' | 'alert:cleared'> = {
   raised: 'alert:raised',
   acknowledged: 'alert:acknowledged',
   cleared: 'alert:cleared',
@@ -80,7 +80,7 @@ function factsOf(row: alerts.IncidentFactsRow | Record<string, unknown>): Incide
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { pool, log, clock, options } = deps;
   const rules = options.rules;
-  let linkIncident = deps.linkIncident;
+  const linkIncident = deps.linkIncident;
 
   /** Appends the alert's change and records its seq, in the caller's transaction. */
   async function publish(tx: pg.PoolClient, row: alerts.AlertRow): Promise<Alert> {
@@ -264,9 +264,6 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
     drain,
     tick,
-    setIncidentLinker(linker: IncidentLinker): void {
-      linkIncident = linker;
-    },
     start(): void {
       if (options.tickMs > 0 && !timer) {
         timer = setInterval(() => {
