@@ -24,6 +24,8 @@ let current: MapPage | null = null;
 
 async function fresh(): Promise<Page> {
   current = await newTrackedPage(browser);
+  // The map behind the menus keeps a busy machine's renderer occupied: clicks and waits get the map's patience.
+  current.page.setDefaultTimeout(90_000);
   // Notes whether a login form was ever on screen, however briefly.
   await current.page.addInitScript(() => {
     new MutationObserver(() => {
@@ -169,7 +171,7 @@ describe('the login page', () => {
     const page = await fresh();
     await page.goto(baseUrl);
     await submitLoginForm(page, 'leader', demoPassword);
-    await waitForDrawnMap(page);
+    await page.waitForSelector('[data-testid="account-button"]');
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'gcc_session')!;
     await page.click('[data-testid="account-button"]');
