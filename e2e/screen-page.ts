@@ -5,7 +5,16 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '../shared/schemas/incident.ts';
 import { newTrackedPage, submitLoginForm } from './sign-in.ts';
-import type { MapPage } from './browser.ts';
+import { mkdirSync } from 'node:fs';
+import { SCREENSHOT_DIR, type MapPage } from './browser.ts';
+
+/** A screenshot with room for a busy machine (software GL repaints of the whole wall are slow). */
+export async function screenShot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = `${SCREENSHOT_DIR}${name}.png`;
+  await page.screenshot({ path, timeout: 180_000 });
+  return path;
+}
 
 /** Opens the wall screen through the kiosk URL (token exchanged, no form). */
 export async function openKioskScreen(browser: Browser, baseUrl: string, kioskToken: string, query = '', viewport?: { width: number; height: number }): Promise<MapPage> {

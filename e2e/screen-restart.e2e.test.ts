@@ -16,8 +16,8 @@ import { CATALOGUE_ITEMS } from '../shared/catalogue.ts';
 import { OPEN_STATUSES } from '../shared/workflow.ts';
 import { startProduct, type RunningProduct } from '../server/src/start.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../server/src/db/embedded.ts';
-import { launchBrowser, screenshot, type MapPage } from './browser.ts';
-import { apiGet, apiSignIn, incidentIdsOnMap, openKioskScreen, postReport } from './screen-page.ts';
+import { launchBrowser, type MapPage } from './browser.ts';
+import { apiGet, apiSignIn, incidentIdsOnMap, openKioskScreen, postReport, screenShot } from './screen-page.ts';
 
 const PASSWORD = 'Restart-Demo@2026!';
 const ITEM = CATALOGUE_ITEMS.find((i) => i.level === 3)!;
@@ -84,7 +84,7 @@ describe('the big screen across a server restart', () => {
     product = null;
     await page.waitForSelector('[data-testid="connection"]:not([data-phase="live"])', { timeout: 60_000 });
     expect(['reconnecting', 'offline', 'connecting']).toContain(await page.getAttribute('[data-testid="connection"]', 'data-phase'));
-    await screenshot(page, 'screen-reconnecting');
+    await screenShot(page, 'screen-reconnecting');
 
     // Back on the same port and database; reports filed at once, before the screen is back.
     product = await start();
@@ -107,6 +107,6 @@ describe('the big screen across a server restart', () => {
     // The map was not rebuilt for it: the catch-up came as diffs, not a new snapshot.
     expect(feed.layer.setData).toBe(layerBefore.setData);
     expect(feed.layer.updateData).toBeGreaterThan(layerBefore.updateData);
-    await screenshot(page, 'screen-after-restart');
+    await screenShot(page, 'screen-after-restart');
   });
 });

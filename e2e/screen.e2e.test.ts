@@ -12,9 +12,9 @@ import { CATALOGUE_ITEMS } from '../shared/catalogue.ts';
 import { LAYER } from '../client/src/map/layer-ids.ts';
 import { zhCN } from '../client/src/i18n/zh-CN.ts';
 import { en } from '../client/src/i18n/en.ts';
-import { foreignRequests, launchBrowser, screenshot, type MapPage } from './browser.ts';
+import { foreignRequests, launchBrowser, type MapPage } from './browser.ts';
 import { newTrackedPage, submitLoginForm } from './sign-in.ts';
-import { apiGet, apiSignIn, incidentIdsOnMap, openKioskScreen, openOfficerScreen, postReport, type ApiClient } from './screen-page.ts';
+import { apiGet, apiSignIn, incidentIdsOnMap, openKioskScreen, openOfficerScreen, postReport, screenShot, type ApiClient } from './screen-page.ts';
 
 const baseUrl = inject('baseUrl');
 const kioskToken = inject('kioskToken');
@@ -100,7 +100,7 @@ describe('the big screen', () => {
     expect(layerAfter.updateData).toBeGreaterThan(layerBefore.updateData);
     // Today's figures count it (the panels refresh from the server at most once a second).
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="today-received"] div')?.textContent?.replace(/\D/g, '') ?? 0) > 0);
-    await screenshot(page, 'screen-zh-CN');
+    await screenShot(page, 'screen-zh-CN');
   }, SLOW_MS);
 
   it('a level-1 report takes over every screen and flies the map to it; acknowledging on one screen clears the other', async () => {
@@ -136,7 +136,7 @@ describe('the big screen', () => {
     expect(view.center[1]).toBeCloseTo(spot.lat, 3);
     expect(view.zoom).toBeGreaterThanOrEqual(14);
     expect(view.focus).toMatchObject({ focus: true });
-    await screenshot(kiosk.page, 'screen-level1-takeover');
+    await screenShot(kiosk.page, 'screen-level1-takeover');
 
     await officer.page.click(`${takeover(alertId)} [data-testid="alert-ack"]`);
     await kiosk.page.waitForSelector(takeover(alertId), { state: 'detached', timeout: 30_000 });
@@ -154,7 +154,7 @@ describe('the big screen', () => {
     expect(await page.textContent('[data-testid="connection"]')).toContain(en.screen.connection.live);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.waitForTimeout(1_500); // let the charts take the new labels (they redraw at most once a second)
-    await screenshot(page, 'screen-en');
+    await screenShot(page, 'screen-en');
     await page.click('[data-testid="locale-switch"]');
     expect(await page.textContent('[data-testid="screen-title"]')).toBe(zhCN.screen.title);
   }, SLOW_MS);
@@ -176,7 +176,7 @@ describe('the big screen', () => {
     await page.setViewportSize({ width: 1600, height: 1200 });
     await page.waitForFunction(() => window.__gridMap!.getPixelRatio() === 1);
     expect(await measure()).toEqual({ stage: [0, 150, 1600, 900], scrolls: false, pixelRatio: 1 });
-    await screenshot(page, 'screen-letterboxed');
+    await screenShot(page, 'screen-letterboxed');
     await page.setViewportSize({ width: 1920, height: 1080 });
   }, SLOW_MS);
 
