@@ -19,7 +19,8 @@ function run(fleet: DeviceFleet, seed: string, fromMs: number, toMs: number, ste
   return { beats, events };
 }
 
-describe('feed device fleet', () => {
+// Thousands of simulated beats per test: generous time on a busy 2-core machine (not a speed check).
+describe('feed device fleet', { timeout: 30_000 }, () => {
   it('beats every camera once per 30 s, spread evenly, and every sensor once per minute', () => {
     const fleet = new DeviceFleet(cameras, sensors, QUIET, T0);
     const { beats } = run(fleet, 'even', T0, T0 + 60_000);
