@@ -21,7 +21,16 @@ export const SESSION_COOKIE = 'gcc_session';
 const KIOSK_TOKEN_PREFIX = 'kiosk-token:';
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-export const newSecretToken = () => randomBytes(32).toString('base64url');
+/**
+ * 32 random bytes, base64url. Never starting with `gik_`: the auth hook routes
+ * such bearer tokens to integration keys, so a kiosk token may not look like one.
+ */
+export const newSecretToken = (): string => {
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith('gik_')) return token;
+  }
+};
 
 export type SignInResult =
   | { ok: true; token: string; principal: Principal }
