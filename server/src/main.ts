@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     feed: (config.feed.enabled ?? security.demo) && !process.argv.includes('--no-feed') ? { speed: config.feed.speed } : false,
   });
   const { url } = product;
-  console.log(`\n  大屏 / Big screen:  ${url}\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
+  console.log(`\n  控制台 / Console:   ${url}\n  大屏 / Big screen:  ${url}#/screen\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
   if (security.demo) {
     // A wall screen a newcomer can open at once: /?kiosk=TOKEN, landing on the big-screen route.
     const kioskToken = await product.app.accounts.issueDemoKioskToken();

@@ -112,7 +112,7 @@ describe('startProduct', () => {
     try {
       const url = await new Promise<string>((done, fail) => {
         const timer = setInterval(() => {
-          const match = /Big screen:\s+(http:\/\/\S+)/.exec(output);
+          const match = /Console:\s+(http:\/\/\S+)/.exec(output);
           if (match) {
             clearInterval(timer);
             done(match[1]);
