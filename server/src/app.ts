@@ -37,6 +37,7 @@ import realtimePlugin from './plugins/realtime.ts';
 import { liveOptionsFromEnv, type LiveOptions } from './realtime/live-options.ts';
 import reportsRoutes from './routes/reports/index.ts';
 import incidentsRoutes from './routes/incidents/index.ts';
+import incidentExportRoutes from './routes/incident-export/index.ts';
 import { dispatchOptionsFromEnv, dispatchPlugin, type DispatchOptions } from './services/dispatch-service.ts';
 import { slaTimerPlugin } from './services/sla-timer-service.ts';
 import actionsRoutes from './routes/actions/index.ts';
@@ -139,6 +140,7 @@ export async function buildApp(options: BuildAppOptions) {
     await api.register(staffRoutes);
     await api.register(reportsRoutes);
     await api.register(incidentsRoutes);
+    await api.register(incidentExportRoutes);
     await api.register(actionsRoutes);
     await api.register(queuesRoutes);
     await api.register(figuresRoutes);
