@@ -3,12 +3,20 @@
 // first timeline step, an audit row and the change in ONE transaction.
 // Idempotent on the client's id: the same report again answers the stored
 // incident (created: false); a different report under that id is a 409.
+//
+// Group commit: reports arriving while a transaction is in flight queue up
+// and are filed together in the next one, each in its own SAVEPOINT (a
+// failing report rolls back only itself), numbered by one statement at the
+// end (the change-log counter is locked only for that statement and COMMIT),
+// so the counter lock and the commit's fsync are paid once per batch.
+// Callers are answered after their batch commits. See realtime/README.md.
 import type pg from 'pg';
 import type { Incident } from '../../../shared/schemas/incident.ts';
 import type { Channel } from '../../../shared/workflow.ts';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Repositories } from '../db/repositories/index.ts';
-import { inTransaction } from '../db/repositories/db.ts';
+import { inTransaction, type Queryable } from '../db/repositories/db.ts';
+import { numberCreated, type NewIncident } from '../db/repositories/incidents-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
 import { badPhotoUrl, maskIncident, reportFingerprint, startTier } from '../domain/report-rules.ts';
@@ -45,11 +53,116 @@ export interface ReportsDeps {
   spatial: Pick<Spatial, 'gridAt'>;
   cipher: FieldCipher;
   clock: () => Date;
+  /** Most reports filed in one transaction (default 200). */
+  maxBatch?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createReportsService({ db, repos, spatial, cipher, clock }: ReportsDeps): ReportsService {
+/** A report checked and ready to store: everything decided before its transaction. */
+interface Prepared {
+  row: NewIncident;
+  area: { townCode: string; communityCode: string };
+  actor: Actor;
+}
+
+interface Pending extends Prepared {
+  resolve(filed: FiledReport): void;
+  reject(err: unknown): void;
+}
+
+/** What became of one report inside a batch transaction. */
+type Outcome =
+  | { kind: 'created'; incident: Incident }
+  | { kind: 'existing'; incident: Incident }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'repeat'; of: number };
+
+export function createReportsService({ db, repos, spatial, cipher, clock, maxBatch = 200 }: ReportsDeps): ReportsService {
+  const queue: Pending[] = [];
+  let running = false;
+
+  /** Inserts one report (in the caller's savepoint); the seq comes later. A 409 throws. */
+  async function store(tx: Queryable, p: Prepared): Promise<Outcome> {
+    const inserted = await repos.incidents.insert(tx, p.row);
+    if (!inserted) {
+      const existing = await repos.incidents.find(tx, p.row.id);
+      // Same answer whether the other report is elsewhere or just different: nothing about it leaks.
+      if (!existing || existing.requestHash !== p.row.requestHash || (p.actor.scope && !canAccess(p.actor.scope, existing))) {
+        throw new LiveError(409, `report id ${p.row.id} is already used by a different report; choose a new id`);
+      }
+      return { kind: 'existing', incident: toIncident(existing, cipher) };
+    }
+    const incident = toIncident(inserted, cipher);
+    await auditIncident(tx, p.actor, 'incident.report', incident, undefined, { status: incident.status, tier: incident.tier, itemCode: incident.itemCode });
+    return { kind: 'created', incident };
+  }
+
+  /** Files a batch in one transaction and settles every caller; never throws. */
+  async function fileBatch(batch: Pending[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await inTransaction(db, async (tx) => {
+        const firstOf = new Map<string, number>();
+        for (const [i, p] of batch.entries()) {
+          const first = firstOf.get(p.row.id);
+          if (first !== undefined) {
+            // The same id twice in one batch: answered from the first once it is numbered.
+            outcomes.push({ kind: 'repeat', of: first });
+            continue;
+          }
+          firstOf.set(p.row.id, i);
+          await tx.query('SAVEPOINT report');
+          try {
+            outcomes.push(await store(tx, p));
+            await tx.query('RELEASE SAVEPOINT report');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT report');
+            outcomes.push({ kind: 'failed', error });
+          }
+        }
+        const fresh = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ o, p: batch[i] }] : []));
+        if (fresh.length === 0) return;
+        // Last before COMMIT, one statement: the seq counter stays locked until then.
+        const first = await numberCreated(tx, fresh.map(({ o, p }) => ({
+          incidentId: o.incident.id, townCode: p.area.townCode, communityCode: p.area.communityCode,
+          payload: withoutSeq(maskIncident(o.incident)), at: p.row.reportedAt, actorId: p.actor.accountId,
+          actor: p.actor.username, role: p.actor.role, toStatus: o.incident.status, tier: o.incident.tier,
+        })));
+        fresh.forEach(({ o }, k) => { o.incident = { ...o.incident, seq: first + k }; });
+      });
+    } catch (err) {
+      // The batch as a whole failed (numbering or COMMIT): nothing of it is stored.
+      // Alone, that is this report's answer; together, each is tried again by itself.
+      if (batch.length === 1) return batch[0].reject(err);
+      for (const p of batch) await fileBatch([p]);
+      return;
+    }
+    const retry: Pending[] = [];
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o.kind === 'failed') return p.reject(o.error);
+      if (o.kind !== 'repeat') return p.resolve({ incident: o.incident, created: o.kind === 'created' });
+      const first = outcomes[o.of];
+      if (first.kind === 'failed') return retry.push(p);
+      if (first.kind === 'repeat' || batch[o.of].row.requestHash !== p.row.requestHash
+        || (p.actor.scope && !canAccess(p.actor.scope, first.incident))) {
+        return p.reject(new LiveError(409, `report id ${p.row.id} is already used by a different report; choose a new id`));
+      }
+      p.resolve({ incident: first.incident, created: false });
+    });
+    for (const p of retry) await fileBatch([p]);
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length) await fileBatch(queue.splice(0, maxBatch));
+    } finally {
+      running = false;
+    }
+  }
+
   return {
     async file(input, actor) {
       const item = catalogueItem(input.itemCode);
@@ -74,35 +187,17 @@ export function createReportsService({ db, repos, spatial, cipher, clock }: Repo
         reporterPhone: phone, reporterAccountId: actor.accountId, channel, photoUrls: input.photoUrls, sensorCode: input.sensorCode,
       });
       const now = clock();
+      const row: NewIncident = {
+        id: input.id, itemCode: item.code, domain: item.domain, level: item.level, lon: input.lon, lat: input.lat,
+        gridCode: grid.code, communityCode: grid.communityCode, townCode: grid.townCode, description: input.description,
+        reporterName: name, reporterPhoneEnc: phone ? cipher.encrypt(phone) : null, reporterPhoneHash: phone ? cipher.lookupHash(phone) : null,
+        reporterAccountId: actor.accountId, channel, photoUrls: input.photoUrls ?? [], tier: startTier(item.level),
+        sensorCode: input.sensorCode ?? null, requestHash, reportedAt: now,
+      };
 
-      return inTransaction(db, async (tx) => {
-        const inserted = await repos.incidents.insert(tx, {
-          id: input.id, itemCode: item.code, domain: item.domain, level: item.level, lon: input.lon, lat: input.lat,
-          gridCode: grid.code, communityCode: grid.communityCode, townCode: grid.townCode, description: input.description,
-          reporterName: name, reporterPhoneEnc: phone ? cipher.encrypt(phone) : null, reporterPhoneHash: phone ? cipher.lookupHash(phone) : null,
-          reporterAccountId: actor.accountId, channel, photoUrls: input.photoUrls ?? [], tier: startTier(item.level),
-          sensorCode: input.sensorCode ?? null, requestHash, reportedAt: now,
-        });
-        if (!inserted) {
-          const existing = await repos.incidents.find(tx, input.id);
-          // Same answer whether the other report is elsewhere or just different: nothing about it leaks.
-          if (!existing || existing.requestHash !== requestHash || (actor.scope && !canAccess(actor.scope, existing))) {
-            throw new LiveError(409, `report id ${input.id} is already used by a different report; choose a new id`);
-          }
-          return { incident: toIncident(existing, cipher), created: false };
-        }
-        const incident = toIncident(inserted, cipher);
-        await auditIncident(tx, actor, 'incident.report', incident, undefined, { status: incident.status, tier: incident.tier, itemCode: incident.itemCode });
-        // Last before COMMIT: the seq counter stays locked until then.
-        const seq = await repos.changes.append(tx, {
-          kind: 'incident:created', area, entityId: incident.id, payload: withoutSeq(maskIncident(incident)), at: now,
-        });
-        await repos.timeline.append(tx, {
-          incidentId: incident.id, at: now, actorId: actor.accountId, actor: actor.username, role: actor.role, action: 'reported',
-          fromStatus: null, toStatus: incident.status, tier: incident.tier, note: null, seq,
-        });
-        await repos.incidents.setSeq(tx, incident.id, seq);
-        return { incident: { ...incident, seq }, created: true };
+      return new Promise<FiledReport>((resolve, reject) => {
+        queue.push({ row, area, actor, resolve, reject });
+        if (!running) void drain();
       });
     },
   };

@@ -7,6 +7,7 @@ import type { Channel, IncidentStatus, Tier } from '../../../../shared/workflow.
 import type { Domain, Level } from '../../../../shared/schemas/catalogue.ts';
 import { scopeSql } from '../../domain/scope.ts';
 import type { Queryable } from './db.ts';
+import { checkChangePayload } from './changes-repository.ts';
 
 /** An incident as stored: the reporter's phone still encrypted. */
 export type IncidentRecord = Omit<Incident, 'reporter'> & {
@@ -192,4 +193,53 @@ export async function setIncidentSeq(tx: Queryable, id: string, seq: number): Pr
 export async function countIncidents(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM incidents');
   return Number(rows[0].n);
+}
+
+/** A freshly inserted incident waiting for its seq (reports filed together, see reports-service). */
+export interface CreatedEntry {
+  incidentId: string;
+  townCode: string;
+  communityCode: string;
+  /** The `incident:created` payload, masked, without seq (checked against its schema here). */
+  payload: Record<string, unknown>;
+  at: Date;
+  actorId: number | null;
+  actor: string | null;
+  role: string | null;
+  toStatus: IncidentStatus;
+  tier: Tier;
+}
+
+/**
+ * Numbers a batch of new incidents in ONE statement: bumps the change-log
+ * counter by their count, and writes each one's `incident:created` change,
+ * its `reported` timeline step and its last_seq, in the given order (seqs
+ * base+1 .. base+n). Call it last, just before COMMIT: the counter row stays
+ * locked until then. Returns the first seq.
+ */
+export async function numberCreated(tx: Queryable, entries: CreatedEntry[]): Promise<number> {
+  for (const e of entries) checkChangePayload('incident:created', e.payload);
+  const col = <T>(f: (e: CreatedEntry) => T) => entries.map(f);
+  const { rows } = await tx.query<{ first: string }>(`
+    WITH bump AS (UPDATE change_counter SET last_seq = last_seq + $1 RETURNING last_seq - $1 AS base),
+    input AS (
+      SELECT u.*, bump.base + u.ord AS seq
+      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
+        WITH ORDINALITY AS u(id, town, community, payload, at, actor_id, actor, role, to_status, tier, ord), bump
+    ),
+    log AS (
+      INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
+      SELECT seq, 'incident:created', at, town, community, id::text, payload FROM input ORDER BY seq
+    ),
+    steps AS (
+      INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
+      SELECT id, at, actor_id, actor, role, 'reported', NULL, to_status, tier, NULL, NULL, seq FROM input ORDER BY seq
+    ),
+    seqs AS (UPDATE incidents i SET last_seq = input.seq FROM input WHERE i.id = input.id)
+    SELECT base + 1 AS first FROM bump`, [
+    entries.length, col((e) => e.incidentId), col((e) => e.townCode), col((e) => e.communityCode),
+    col((e) => JSON.stringify(e.payload)), col((e) => e.at), col((e) => e.actorId), col((e) => e.actor), col((e) => e.role),
+    col((e) => e.toStatus), col((e) => e.tier),
+  ]);
+  return Number(rows[0].first);
 }
