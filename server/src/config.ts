@@ -21,7 +21,7 @@ export interface Config {
   dataFile: string;
   logLevel: LogLevel;
   /** The demo feed (server/src/simulator): on with demo mode unless DEMO_FEED=off; DEMO_FEED_SPEED its speed-up. */
-  feed: { enabled: boolean | undefined; speed: number };
+  feed: { enabled: boolean | undefined; speed: number; officers: boolean };
 }
 
 export const DEFAULT_PORT = 8080;
@@ -77,7 +77,15 @@ function parseFeed(env: NodeJS.ProcessEnv): Config['feed'] {
   if (!Number.isFinite(speed) || speed <= 0 || speed > 100_000) {
     throw new ConfigError(`DEMO_FEED_SPEED must be a number above 0 (30 = thirty times real life), got "${env.DEMO_FEED_SPEED}"`);
   }
-  return { enabled, speed };
+  return { enabled, speed, officers: parseOfficers(env) };
+}
+
+/** DEMO_OFFICERS: the feed's simulated duty officers work the queue unless off (so a person can). */
+export function parseOfficers(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.DEMO_OFFICERS?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || ['1', 'on', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'off', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`DEMO_OFFICERS must be on or off, got "${env.DEMO_OFFICERS}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -44,6 +44,7 @@ beforeAll(async () => {
     seen.push({ path: req.url ?? '', body, cookie, csrf: req.headers['x-csrf-token'] as string | undefined });
     if (cookie && endedSessions.has(cookie)) return json(401, { statusCode: 401, error: 'Unauthorized', message: 'sign in first' });
     const { id } = JSON.parse(body) as { id: string };
+    if (id === 'stale') return json(409, { statusCode: 409, error: 'Conflict', message: 'changed meanwhile (version 3, you had 2); reload it' });
     if (id === 'refused') return json(400, { statusCode: 400, error: 'Bad Request', message: 'body/itemCode is not a catalogue item' });
     const left = failuresLeft.get(id) ?? 0;
     if (left > 0) {
@@ -64,11 +65,13 @@ function outboxFor(options: { signInsPerMinute?: number; now?: () => number } = 
   const credentials = new CredentialPool(api, { password: 'pw', signInsPerMinute: options.signInsPerMinute ?? 60, now: options.now });
   const problems: string[] = [];
   const delivered: Job[] = [];
+  const finished: string[] = [];
   const outbox = new Outbox(api, credentials, {
     concurrency: 2, capacity: 100, backoffBaseMs: 5, backoffMaxMs: 20, random: () => 0.5, now: options.now,
     onProblem: (message) => problems.push(message), onDelivered: (job) => delivered.push(job),
+    onFinished: (job, why) => finished.push(`${job.label}: ${why}`),
   });
-  return { outbox, problems, delivered };
+  return { outbox, problems, delivered, finished };
 }
 
 function job(id: string, username = 'worker.a'): Job {
@@ -109,6 +112,22 @@ describe('demo feed outbox over real HTTP', () => {
     expect(outbox.stats.retries).toBe(0);
     expect(problems[0]).toMatch(/giving up on report refused/);
     expect(outbox.waiting).toBe(0);
+  });
+
+  it('takes a 409 on an officer\'s action as someone else acting first: not retried, not a failure', async () => {
+    seen.length = 0;
+    const { outbox, problems, finished } = outboxFor();
+    outbox.add({ ...job('stale', 'duty.district'), kind: 'action', label: 'accept stale', conflictMeansDone: true });
+    await drain(outbox, () => finished.length === 1);
+    expect(finished).toEqual(['accept stale: superseded']);
+    expect(seen).toHaveLength(1);
+    expect(outbox.stats).toMatchObject({ superseded: 1, gaveUp: 0, retries: 0 });
+    expect(problems).toEqual([]);
+    // A report answered 409 is a real refusal (a different body under the same id).
+    outbox.add(job('stale'));
+    await drain(outbox, () => finished.length === 2);
+    expect(finished[1]).toBe('report stale: gave-up');
+    expect(outbox.stats.gaveUp).toBe(1);
   });
 
   it('signs in again when the session has ended (401), then delivers', async () => {

@@ -11,8 +11,10 @@ import { DEMO_FLEET, DeviceFleet, type DeviceBeat, type FleetOptions } from '../
 import { ReportModel, type ReportDraft } from '../domain/feed-reports.ts';
 import { seededRng } from '../domain/feed-random.ts';
 import { DEMO_SPEED } from '../domain/feed-rate.ts';
+import { parseOfficers } from '../config.ts';
 import { ApiClient } from './api-client.ts';
 import { CredentialPool } from './credentials.ts';
+import { startDutyOfficers, type OfficersOptions, type OfficersStats, type RunningOfficers } from './duty-officers.ts';
 import { Outbox, type Job, type OutboxStats, type Sender } from './outbox.ts';
 import { chatMessageBody, heartbeatBody, reportBody, HEARTBEATS_PATH, INTAKE_MESSAGES_PATH, REPORTS_PATH } from './wire.ts';
 
@@ -56,6 +58,12 @@ export interface FeedOptions {
   /** The district duty account that files hotline and QR-code reports (typed in at its seat) and relays heartbeats. */
   dutyUsername?: string;
   logger?: FeedLogger;
+  /**
+   * The simulated duty officers who accept, dispatch, handle and close items and
+   * acknowledge alerts (duty-officers.ts); false leaves the queue to people.
+   * By default on unless DEMO_OFFICERS=off.
+   */
+  officers?: OfficersOptions | false;
   /** Told of every delivered request (tests). */
   onDelivered?(job: Job, body: unknown): void;
 }
@@ -65,6 +73,8 @@ export interface FeedStats extends OutboxStats {
   beats: number;
   waiting: number;
   sessions: number;
+  /** The officers' outbox and work, when they run. */
+  officers: (OutboxStats & OfficersStats & { sessions: number }) | null;
 }
 
 export interface RunningFeed {
@@ -116,6 +126,24 @@ export async function startDemoFeed(options: FeedOptions): Promise<RunningFeed> 
     onDelivered: options.onDelivered,
   });
 
+  const officersOption = options.officers ?? (parseOfficers(process.env) ? {} : false);
+  let officers: RunningOfficers | null = null;
+  // Their own outbox and sign-in budget, so a burst of reports (or the grid workers'
+  // first sign-ins) never keeps a seat from its work, and the other way round.
+  const officersOutbox = officersOption === false ? null : new Outbox(api, new CredentialPool(api, {
+    password: options.password, signInsPerMinute: officersOption.signInsPerMinute ?? 6,
+  }), {
+    concurrency: 2, capacity: 2000, backoffBaseMs: 500, backoffMaxMs: 30_000, random: jitter, onProblem: problem,
+    onDelivered: (job, body) => {
+      officers?.delivered(job);
+      options.onDelivered?.(job, body);
+    },
+    onFinished: (job, why) => officers?.finished(job, why),
+  });
+  if (officersOutbox && officersOption !== false) {
+    officers = startDutyOfficers({ api, credentials: officersOutbox.credentials, outbox: officersOutbox, speed, seed, reader: dutyUsername, problem }, officersOption);
+  }
+
   let drafted = 0;
   let beats = 0;
   const reportJob = (draft: ReportDraft): Job => {
@@ -163,16 +191,21 @@ export async function startDemoFeed(options: FeedOptions): Promise<RunningFeed> 
   };
   const timer = setInterval(tick, options.tickMs ?? DEFAULT_TICK_MS);
   timer.unref();
-  logger.info({ speed, level1Share, seed, devices: fleet?.deviceCount ?? 0, keys: Object.keys(keys) }, 'demo feed started');
+  logger.info({ speed, level1Share, seed, devices: fleet?.deviceCount ?? 0, keys: Object.keys(keys), officers: officers !== null }, 'demo feed started');
 
   let stopping: Promise<void> | undefined;
   return {
-    stats: () => ({ ...outbox.stats, drafted, beats, waiting: outbox.waiting, sessions: credentials.size }),
+    stats: () => ({
+      ...outbox.stats, drafted, beats, waiting: outbox.waiting, sessions: credentials.size,
+      officers: officers && officersOutbox ? { ...officersOutbox.stats, ...officers.stats(), sessions: officersOutbox.credentials.size } : null,
+    }),
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(timer);
+        officers?.stop();
         outbox.close();
-        await outbox.settled();
+        officersOutbox?.close();
+        await Promise.all([outbox.settled(), officersOutbox?.settled()]);
         logger.info({ ...outbox.stats, drafted }, 'demo feed stopped');
       })()),
   };

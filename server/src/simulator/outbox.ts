@@ -9,7 +9,7 @@ import { WaitError, type CredentialPool } from './credentials.ts';
 export type Sender = { username: string } | { key: string };
 
 export interface Job {
-  kind: 'report' | 'chat' | 'heartbeats';
+  kind: 'report' | 'chat' | 'heartbeats' | 'action' | 'acknowledge';
   /** For logs: what this is (never a secret). */
   label: string;
   as: Sender;
@@ -21,12 +21,16 @@ export interface Job {
   expiresAt?: number;
   /** Reports: the grid the feed placed it in (to compare with where the server located it). */
   gridCode?: string;
+  /** Officers' actions: a 409 means someone else acted first (re-read, move on), not a failure. */
+  conflictMeansDone?: boolean;
 }
 
 export interface OutboxStats {
   delivered: Record<Job['kind'], number>;
   retries: number;
   gaveUp: number;
+  /** Jobs answered 409 where that means someone else got there first. */
+  superseded: number;
   expired: number;
   dropped: number;
   lastError: string | null;
@@ -43,6 +47,8 @@ export interface OutboxOptions {
   /** Problems, already throttled by the caller's logger if it likes. */
   onProblem(message: string, err: unknown): void;
   onDelivered?(job: Job, body: unknown): void;
+  /** Told when a job ends without delivery (given up, superseded, expired or dropped). */
+  onFinished?(job: Job, why: 'gave-up' | 'superseded' | 'expired' | 'dropped'): void;
 }
 
 export class Outbox {
@@ -51,9 +57,9 @@ export class Outbox {
   private closed = false;
   private readonly idle = new Set<() => void>();
   private readonly now: () => number;
-  readonly stats: OutboxStats = { delivered: { report: 0, chat: 0, heartbeats: 0 }, retries: 0, gaveUp: 0, expired: 0, dropped: 0, lastError: null };
+  readonly stats: OutboxStats = { delivered: { report: 0, chat: 0, heartbeats: 0, action: 0, acknowledge: 0 }, retries: 0, gaveUp: 0, superseded: 0, expired: 0, dropped: 0, lastError: null };
 
-  constructor(private readonly api: ApiClient, private readonly credentials: CredentialPool, private readonly options: OutboxOptions) {
+  constructor(private readonly api: ApiClient, readonly credentials: CredentialPool, private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
   }
 
@@ -64,8 +70,9 @@ export class Outbox {
   add(job: Job): void {
     this.queue.push(job);
     if (this.queue.length > this.options.capacity) {
-      this.queue.shift();
+      const [dropped] = this.queue.splice(0, 1);
       this.stats.dropped += 1;
+      this.options.onFinished?.(dropped, 'dropped');
     }
     this.pump();
   }
@@ -82,6 +89,7 @@ export class Outbox {
     this.queue = this.queue.filter((job) => {
       if (job.expiresAt !== undefined && job.expiresAt < now) {
         this.stats.expired += 1;
+        this.options.onFinished?.(job, 'expired');
         return false;
       }
       return true;
@@ -137,10 +145,16 @@ export class Outbox {
     this.stats.lastError = `${job.label}: ${message}`;
     const status = err instanceof ApiError ? err.status : 0;
     if (status === 401 && 'username' in job.as) this.credentials.forget(job.as.username);
+    if (status === 409 && job.conflictMeansDone) {
+      this.stats.superseded += 1;
+      this.options.onFinished?.(job, 'superseded');
+      return;
+    }
     const retryable = !(err instanceof ApiError) || err.retryable || status === 401;
     if (!retryable) {
       this.stats.gaveUp += 1;
       this.options.onProblem(`giving up on ${job.label} (the server refused it)`, err);
+      this.options.onFinished?.(job, 'gave-up');
       return;
     }
     job.attempts += 1;
