@@ -1,5 +1,5 @@
 // Process lifecycle only: configuration, start, print where to look, and a
-// graceful stop on SIGINT/SIGTERM (app closed first, then the database).
+// graceful stop on SIGINT/SIGTERM/SIGHUP (app closed first, then the database).
 import { ConfigError, loadConfig } from './config.ts';
 import { startProduct } from './start.ts';
 import { loadSecurityConfig } from './security-config.ts';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop); // the terminal closed: stop the database too, not leave it orphaned
 }
 
 main().catch((err: unknown) => {

