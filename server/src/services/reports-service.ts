@@ -5,8 +5,9 @@
 // incident (created: false); a different report under that id is a 409.
 //
 // Group commit: reports arriving while a transaction is in flight queue up
-// and are filed together in the next one, each in its own SAVEPOINT (a
-// failing report rolls back only itself), numbered by one statement at the
+// and are filed together in the next one (one multi-row insert; if the
+// database refuses anything, again with each report in its own SAVEPOINT so
+// a failing report rolls back only itself), numbered by one statement at the
 // end (the change-log counter is locked only for that statement and COMMIT),
 // so the counter lock and the commit's fsync are paid once per batch.
 // Callers are answered after their batch commits. See realtime/README.md.
