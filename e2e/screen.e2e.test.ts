@@ -147,7 +147,7 @@ describe('the big screen', () => {
 
   it('renders in English and in Chinese', async () => {
     const { page } = wall;
-    await page.click('[data-testid="locale-switch"]');
+    await page.click('[data-testid="screen-viewport"] [data-testid="locale-switch"]');
     expect(await page.textContent('[data-testid="screen-title"]')).toBe(en.screen.title);
     expect(await page.textContent('[data-testid="panel-today"]')).toContain(en.screen.today.received);
     expect(await page.textContent('[data-testid="ticker"]')).toContain(en.screen.ticker);
@@ -155,7 +155,7 @@ describe('the big screen', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.waitForTimeout(1_500); // let the charts take the new labels (they redraw at most once a second)
     await screenShot(page, 'screen-en');
-    await page.click('[data-testid="locale-switch"]');
+    await page.click('[data-testid="screen-viewport"] [data-testid="locale-switch"]');
     expect(await page.textContent('[data-testid="screen-title"]')).toBe(zhCN.screen.title);
   }, SLOW_MS);
 
