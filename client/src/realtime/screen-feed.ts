@@ -21,6 +21,8 @@ import { inScope } from './screen-scope.ts';
 export const SAFETY_SYNC_MS = 60_000;
 /** After a failed catch-up (server busy, restarting) try again after this long. */
 const RETRY_MS = 3_000;
+/** How long a screen waits before dialling again after the server closed or refused it. */
+const REDIAL_MS = 3_000;
 /** A level-1 report or an alert younger than this that a catch-up brings still flies the map and sounds. */
 const NEWS_MS = 5 * 60_000;
 
@@ -148,11 +150,27 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
       void catchUp();
     });
   });
+  // socket.io reconnects by itself after a network loss, but not after the
+  // server closed the socket (a restart: "io server disconnect") or refused
+  // the handshake (socket.active is false then). A wall screen must come back
+  // by itself, so those cases retry here, unhurried.
+  let redial: ReturnType<typeof setTimeout> | undefined;
+  const redialLater = () => {
+    if (stopped || socket.active || redial) return;
+    redial = setTimeout(() => {
+      redial = undefined;
+      if (!stopped && !socket.connected) socket.connect();
+    }, REDIAL_MS);
+  };
   socket.on('disconnect', () => {
     sync.disconnected();
     move({ type: 'disconnected' });
+    redialLater();
   });
-  socket.on('connect_error', () => move({ type: 'disconnected' }));
+  socket.on('connect_error', () => {
+    move({ type: 'disconnected' });
+    redialLater();
+  });
 
   const ticker = setInterval(() => move({ type: 'tick' }), 1_000);
   const safety = setInterval(() => {
@@ -173,6 +191,7 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
       clearInterval(ticker);
       clearInterval(safety);
       if (retry) clearTimeout(retry);
+      if (redial) clearTimeout(redial);
       figures.stop();
       socket.removeAllListeners();
       socket.disconnect();
