@@ -9,6 +9,7 @@ import { DOMAINS, LEVELS } from '../../../../shared/schemas/catalogue.ts';
 import { HEAT_CELL_DEGREES } from '../../../../shared/schemas/stats.ts';
 import { OPEN_STATUSES } from '../../../../shared/workflow.ts';
 import { scopeSql } from '../../domain/scope.ts';
+import { inSnapshot } from './db.ts';
 
 const RESOLVED_STATUSES = ['resolved', 'verified', 'closed', 'rated'];
 const HOUR_MS = 3_600_000;
@@ -24,22 +25,6 @@ export interface ScreenFigures {
   cameras: { total: number; online: number; offline: number; fault: number; byTown: { townCode: string; total: number; online: number }[] };
   devicesDown: { cameras: number; sensors: number };
   hotGrids: { gridCode: string; open: number }[];
-}
-
-/** Runs `work` in a read-only snapshot transaction. */
-async function inSnapshot<T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 const int = (v: unknown) => Number(v ?? 0);
