@@ -96,6 +96,8 @@ export const IncidentQuery = Type.Object(
     community: Type.Optional(Code),
     grid: Type.Optional(Code),
     status: Type.Optional(IncidentStatusSchema),
+    /** true: only open incidents (not yet closed), any open status; false: only closed ones. A screen's snapshot pages through all open ones. */
+    open: Type.Optional(Type.Boolean()),
     // An integer, not LevelSchema: a bare enum carries no type, so the query string's "1" would not be coerced.
     level: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
     domain: Type.Optional(DomainSchema),

@@ -4,6 +4,7 @@
 import type { Incident } from '../../../../shared/schemas/incident.ts';
 import type { Scope } from '../../../../shared/schemas/auth.ts';
 import type { Channel, IncidentStatus, Tier } from '../../../../shared/workflow.ts';
+import { OPEN_STATUSES } from '../../../../shared/workflow.ts';
 import type { Domain, Level } from '../../../../shared/schemas/catalogue.ts';
 import { scopeSql } from '../../domain/scope.ts';
 import type { Queryable } from './db.ts';
@@ -134,6 +135,8 @@ export interface IncidentFilter {
   community?: string;
   grid?: string;
   status?: IncidentStatus;
+  /** true: any open status (OPEN_STATUSES); false: closed only. */
+  open?: boolean;
   level?: Level;
   domain?: Domain;
   channel?: Channel;
@@ -152,7 +155,7 @@ export interface IncidentFilter {
 export async function listIncidents(
   db: Queryable, scope: Scope, f: IncidentFilter, own?: OwnFilter,
 ): Promise<{ records: IncidentRecord[]; hasMore: boolean; lastSeq: number }> {
-  const scoped = scopeSql(scope, 'i', 14);
+  const scoped = scopeSql(scope, 'i', 16);
   const { rows } = await db.query<Raw & { head: string }>(`
     WITH head AS (SELECT last_seq FROM change_counter),
     page AS (
@@ -169,15 +172,16 @@ export async function listIncidents(
         AND ($10::timestamptz IS NULL OR i.reported_at < $10)
         AND ($11::timestamptz IS NULL OR (i.reported_at, i.id) < ($11, $12::uuid))
         AND ($13::bigint IS NULL OR i.reporter_account_id = $13)
+        AND ($14::boolean IS NULL OR (i.status = ANY($15::text[])) = $14)
         AND ${scoped.sql}
       ORDER BY i.reported_at DESC, i.id DESC
-      LIMIT $${14 + scoped.params.length}
+      LIMIT $${16 + scoped.params.length}
     )
     SELECT head.last_seq AS head, page.* FROM head LEFT JOIN page ON true
     ORDER BY page.reported_at DESC NULLS LAST, page.id DESC`, [
     f.town ?? null, f.community ?? null, f.grid ?? null, f.status ?? null, f.level ?? null, f.domain ?? null, f.channel ?? null,
     f.itemCode ?? null, f.from ?? null, f.to ?? null, f.before?.reportedAt ?? null, f.before?.id ?? null,
-    own?.reporterAccountId ?? null, ...scoped.params, f.limit + 1,
+    own?.reporterAccountId ?? null, f.open ?? null, OPEN_STATUSES, ...scoped.params, f.limit + 1,
   ]);
   const lastSeq = Number(rows[0].head);
   const records = rows.filter((r) => r.id !== null).map(toRecord);
