@@ -114,10 +114,12 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(responseCachePlugin);
   // Incidents, change log and Socket.IO (issue 4).
   const live: LiveOptions = { ...liveOptionsFromEnv(process.env), ...options.live };
-  await app.register(liveServicesPlugin, live);
+  // The start-tier table is a dispatch setting, applied where reports are filed.
+  const dispatch: DispatchOptions = { ...dispatchOptionsFromEnv(process.env), ...options.dispatch };
+  await app.register(liveServicesPlugin, { ...live, startTiers: dispatch.startTiers });
   await app.register(realtimePlugin, live);
   // Dispatch and escalation: the workflow on top of the incidents service, and the SLA timer (issue 6).
-  await app.register(dispatchPlugin, { ...dispatchOptionsFromEnv(process.env), ...options.dispatch });
+  await app.register(dispatchPlugin, dispatch);
   await app.register(slaTimerPlugin);
   // Alert engine, then devices (a fire alarm raises an alert) (issue 4).
   await app.register(alertsPlugin, { ...alertsOptionsFromEnv(process.env), ...options.alerts });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badPhotoUrl, maskIncident, maskReporter, reportFingerprint, startTier, type ReportFields } from './report-rules.ts';
+import { badPhotoUrl, maskIncident, maskReporter, reportFingerprint, type ReportFields } from './report-rules.ts';
 import type { Incident } from '../../../shared/schemas/incident.ts';
 
 const base: ReportFields = { itemCode: 'MS-01', lon: 119.5, lat: 32.2, description: '停水', channel: 'field', reporterAccountId: 7 };
@@ -17,12 +17,6 @@ describe('reportFingerprint', () => {
       { reporterAccountId: 8 }, { reporterPhone: '13800000000' }, { photoUrls: ['http://x/a.jpg'] }, { sensorCode: 'S1' }]) {
       expect(reportFingerprint({ ...base, ...change }), JSON.stringify(change)).not.toBe(fp);
     }
-  });
-});
-
-describe('startTier', () => {
-  it('sends level 1 to the New Area, 2 to the town, 3 to the community', () => {
-    expect([startTier(1), startTier(2), startTier(3)]).toEqual(['district', 'town', 'community']);
   });
 });
 

@@ -1,10 +1,10 @@
 // Pure rules of an incoming report: the fingerprint that makes a retried
-// report idempotent, the tier an item starts at, and what a broadcast or a
-// role without contact rights sees of the reporter.
+// report idempotent, and what a broadcast or a role without contact rights
+// sees of the reporter. (The tier an item starts at: tiers.ts startingTier,
+// with the configured START_TIERS table.)
 import { createHash } from 'node:crypto';
-import type { Level } from '../../../shared/schemas/catalogue.ts';
-import { TIER_BY_LEVEL, type Incident, type Reporter } from '../../../shared/schemas/incident.ts';
-import type { Channel, Tier } from '../../../shared/workflow.ts';
+import type { Incident, Reporter } from '../../../shared/schemas/incident.ts';
+import type { Channel } from '../../../shared/workflow.ts';
 import { maskName, maskPhone } from './masking.ts';
 
 export interface ReportFields {
@@ -50,11 +50,6 @@ export function badPhotoUrl(urls: readonly string[]): string | null {
     if (url.length > 500) return 'a photo URL is longer than 500 characters';
   }
   return null;
-}
-
-/** The seat a new item starts at: level 1 the New Area, 2 the town, 3 the community. */
-export function startTier(level: Level): Tier {
-  return TIER_BY_LEVEL[level];
 }
 
 /** The reporter with name and phone masked: for broadcasts and roles without 'resident:read-contact'. */

@@ -45,7 +45,9 @@ describe('tiers', () => {
     expect(parseStartTiers(undefined)).toEqual(DEFAULT_START_TIERS);
     expect(parseStartTiers('  ')).toEqual(DEFAULT_START_TIERS);
     expect(() => parseStartTiers('4=town')).toThrow(/"4=town"/);
-    expect(() => parseStartTiers('1=city')).toThrow(/LEVEL=TIER/);
+    expect(() => parseStartTiers('1=city')).toThrow(/LEVEL:TIER/);
+    expect(parseStartTiers('1:town, 3:district')).toEqual({ 1: 'town', 2: 'town', 3: 'district' });
+    expect(() => parseStartTiers('1:district,,')).toThrow(/""/);
   });
 });
 

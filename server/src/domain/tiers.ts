@@ -1,7 +1,7 @@
 // The three tiers of seats (三级): the liaison seat of each village/community,
 // the liaison seat of each town's integration center, and the acceptance seats
 // of the New Area integration center. Which tier an item starts at depends on
-// its level, through a table that can be configured (DISPATCH_START_TIERS).
+// its level, through a table that can be configured (START_TIERS).
 import { TIERS, type Tier } from '../../../shared/workflow.ts';
 import type { Level } from '../../../shared/schemas/catalogue.ts';
 import type { Role } from '../../../shared/schemas/auth.ts';
@@ -111,15 +111,16 @@ export function sitsAtOwningSeat(role: Role, scope: Scope, tier: Tier, area: Are
 }
 
 /**
- * Parses a start-tier table from configuration: "1=district,2=town,3=community".
- * Missing levels keep their defaults; anything else is an error naming the part.
+ * Parses a start-tier table from configuration: "1:district,2:town,3:community"
+ * (or "1=district,..."). Missing levels keep their defaults; anything else is
+ * an error naming the part.
  */
 export function parseStartTiers(raw: string | undefined): StartTierTable {
   const table: StartTierTable = { ...DEFAULT_START_TIERS };
   if (raw === undefined || raw.trim() === '') return table;
   for (const part of raw.split(',')) {
-    const match = /^\s*([123])\s*=\s*(community|town|district)\s*$/.exec(part);
-    if (!match) throw new Error(`start tier "${part.trim()}" is not LEVEL=TIER (levels 1-3, tiers ${TIERS.join('|')})`);
+    const match = /^\s*([123])\s*[:=]\s*(community|town|district)\s*$/.exec(part);
+    if (!match) throw new Error(`start tier "${part.trim()}" is not LEVEL:TIER (levels 1-3, tiers ${TIERS.join('|')})`);
     table[Number(match[1]) as Level] = match[2] as Tier;
   }
   return table;

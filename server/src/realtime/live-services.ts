@@ -7,6 +7,7 @@ import { createReportsService, type ReportsService } from '../services/reports-s
 import { createIncidentsService, type IncidentsService } from '../services/incidents-service.ts';
 import { inTransaction } from '../db/repositories/db.ts';
 import type { LiveOptions } from './live-options.ts';
+import type { StartTierTable } from '../domain/tiers.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,11 +19,12 @@ declare module 'fastify' {
   }
 }
 
-export default fp<LiveOptions>(
+/** Plus the start-tier table, a dispatch setting (START_TIERS) the reports service applies. */
+export default fp<LiveOptions & { startTiers?: StartTierTable }>(
   async (app, options) => {
     const clock = app.securityOptions.clock;
     app.decorate('liveOptions', options);
-    app.decorate('reports', createReportsService({ db: app.db, repos: app.repos, spatial: app.spatial, cipher: app.fieldCipher, clock }));
+    app.decorate('reports', createReportsService({ db: app.db, repos: app.repos, spatial: app.spatial, cipher: app.fieldCipher, clock, startTiers: options.startTiers }));
     app.decorate('incidents', createIncidentsService({ db: app.db, repos: app.repos, cipher: app.fieldCipher, clock }));
 
     const prune = async (now = clock()) => {

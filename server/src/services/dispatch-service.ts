@@ -15,6 +15,7 @@ import type { Queryable } from '../db/repositories/db.ts';
 import * as dispatch from '../db/repositories/dispatch-repository.ts';
 import { availableActions, transition, SYSTEM_ACTOR, WORKFLOW_ERROR_STATUS, type ActionInput, type Actor, type WorkflowErrorCode, type WorkflowItem } from '../domain/workflow.ts';
 import { clockOf, DEFAULT_ESCALATE_FACTOR, slaTable, type SlaTable } from '../domain/sla.ts';
+import { DEFAULT_START_TIERS, parseStartTiers, type StartTierTable } from '../domain/tiers.ts';
 import { TIME_LIMITS } from '../../../shared/catalogue.ts';
 import { ConfigError } from '../config.ts';
 import { actorOf, LiveError, systemActor, type Actor as LiveActor } from '../realtime/actor.ts';
@@ -37,15 +38,20 @@ export class ActionRefused extends Error {
 
 export interface DispatchOptions {
   sla: SlaTable;
+  /** Which tier's seat a new item starts at, by level (START_TIERS); the reports service applies it. */
+  startTiers: StartTierTable;
   /** How often the SLA timer sweeps; 0 = never by itself (tests call sweep()). */
   sweepMs: number;
   /** Items the sweep reads per round. */
   sweepBatch: number;
 }
 
-export const DISPATCH_DEFAULTS: DispatchOptions = { sla: slaTable(), sweepMs: 30_000, sweepBatch: 500 };
+export const DISPATCH_DEFAULTS: DispatchOptions = { sla: slaTable(), startTiers: DEFAULT_START_TIERS, sweepMs: 30_000, sweepBatch: 500 };
 
-/** SLA_ESCALATE_FACTOR (second limit as a multiple of the first) and SLA_SWEEP_SECONDS over the defaults. */
+/**
+ * SLA_ESCALATE_FACTOR (second limit as a multiple of the first), SLA_SWEEP_SECONDS
+ * and START_TIERS ("1:district,2:town,3:community") over the defaults.
+ */
 export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions {
   const factorRaw = env.SLA_ESCALATE_FACTOR?.trim();
   const factor = factorRaw ? Number(factorRaw) : DEFAULT_ESCALATE_FACTOR;
@@ -53,7 +59,13 @@ export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions 
   const sweepRaw = env.SLA_SWEEP_SECONDS?.trim();
   const sweep = sweepRaw ? Number(sweepRaw) : DISPATCH_DEFAULTS.sweepMs / 1000;
   if (!Number.isFinite(sweep) || sweep < 0) throw new ConfigError(`SLA_SWEEP_SECONDS must be 0 (off) or a number of seconds, got "${sweepRaw}"`);
-  return { ...DISPATCH_DEFAULTS, sla: slaTable(TIME_LIMITS, factor), sweepMs: sweep * 1000 };
+  let startTiers: StartTierTable;
+  try {
+    startTiers = parseStartTiers(env.START_TIERS);
+  } catch (err) {
+    throw new ConfigError(`START_TIERS: ${(err as Error).message}`);
+  }
+  return { ...DISPATCH_DEFAULTS, sla: slaTable(TIME_LIMITS, factor), startTiers, sweepMs: sweep * 1000 };
 }
 
 export interface DispatchDeps {

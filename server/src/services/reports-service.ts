@@ -20,7 +20,8 @@ import { inTransaction, type Queryable } from '../db/repositories/db.ts';
 import { insertIncidents, numberCreated, type IncidentRecord, type NewIncident } from '../db/repositories/incidents-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
-import { badPhotoUrl, maskIncident, reportFingerprint, startTier } from '../domain/report-rules.ts';
+import { badPhotoUrl, maskIncident, reportFingerprint } from '../domain/report-rules.ts';
+import { DEFAULT_START_TIERS, startingTier, type StartTierTable } from '../domain/tiers.ts';
 import type { Spatial } from '../plugins/spatial.ts';
 import { LiveError, type Actor } from '../realtime/actor.ts';
 import { auditIncident, toIncident, withoutSeq } from './incidents-service.ts';
@@ -56,6 +57,8 @@ export interface ReportsDeps {
   clock: () => Date;
   /** Most reports filed in one transaction (default 200). */
   maxBatch?: number;
+  /** Which tier's seat a new item starts at, by level (START_TIERS; default 1 New Area, 2 town, 3 community). */
+  startTiers?: StartTierTable;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,7 +82,7 @@ type Outcome =
   | { kind: 'failed'; error: unknown }
   | { kind: 'repeat'; of: number };
 
-export function createReportsService({ db, repos, spatial, cipher, clock, maxBatch = 200 }: ReportsDeps): ReportsService {
+export function createReportsService({ db, repos, spatial, cipher, clock, maxBatch = 200, startTiers = DEFAULT_START_TIERS }: ReportsDeps): ReportsService {
   const queue: Pending[] = [];
   let running = false;
 
@@ -222,7 +225,7 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
         id: input.id, itemCode: item.code, domain: item.domain, level: item.level, lon: input.lon, lat: input.lat,
         gridCode: grid.code, communityCode: grid.communityCode, townCode: grid.townCode, description: input.description,
         reporterName: name, reporterPhoneEnc: phone ? cipher.encrypt(phone) : null, reporterPhoneHash: phone ? cipher.lookupHash(phone) : null,
-        reporterAccountId: actor.accountId, channel, photoUrls: input.photoUrls ?? [], tier: startTier(item.level),
+        reporterAccountId: actor.accountId, channel, photoUrls: input.photoUrls ?? [], tier: startingTier(item.level, area, startTiers),
         sensorCode: input.sensorCode ?? null, requestHash, reportedAt: now,
       };
 
