@@ -2,6 +2,7 @@
 // the workflow actions). Shapes come from the shared contract only.
 import type { ActionResult, DispatchDetail, QueueList, QueueName, UnitList } from '@shared/schemas/dispatch.ts';
 import type { IncidentWithTimeline } from '@shared/schemas/incident.ts';
+import type { NearestCameras } from '@shared/schemas/device.ts';
 import { requestJson, type Query } from '../../api/http.ts';
 
 const BASE = '/api/v1';
@@ -17,6 +18,7 @@ export const dispatchApi = {
   units: () => requestJson<UnitList>('GET', `${BASE}/units`),
   detail: (id: string, signal?: AbortSignal) => requestJson<DispatchDetail>('GET', `${BASE}/incidents/${id}/dispatch`, { signal }),
   incident: (id: string, signal?: AbortSignal) => requestJson<IncidentWithTimeline>('GET', `${BASE}/incidents/${id}`, { signal }),
+  cameras: (id: string, signal?: AbortSignal) => requestJson<NearestCameras>('GET', `${BASE}/incidents/${id}/cameras`, { signal }),
   act: (id: string, action: string, body: Record<string, unknown>) =>
     requestJson<ActionResult>('POST', `${BASE}/incidents/${id}/${actionSegment(action)}`, { body }),
 };
