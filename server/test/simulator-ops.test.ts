@@ -9,6 +9,7 @@ import { leadUnitFor, seatAccount } from '../src/domain/feed-ops.ts';
 import { startProduct, type RunningProduct } from '../src/start.ts';
 import { createTestDatabase, sql, type TestDatabase } from './helpers.ts';
 import { signInOverHttp } from './helpers/sign-in.ts';
+import { eventually as eventuallyOn, getJson } from './helpers/running-product.ts';
 
 const DEMO_PASSWORD = 'Feed-Ops-Passw0rd!';
 
@@ -16,22 +17,9 @@ let db: TestDatabase;
 let product: RunningProduct;
 let cookie: string;
 
-/** Polls until `check` returns a value (the officers run on their own clock; no fixed sleeps). */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 150_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; feed: ${JSON.stringify(product.feed?.stats())}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(new URL(path, product.url), { headers: { cookie } });
-  expect(res.status, `${path}: ${res.status}`).toBe(200);
-  return (await res.json()) as T;
-}
+const eventually = <T>(check: () => Promise<T | undefined>, what: string) =>
+  eventuallyOn(product, check, what, { timeoutMs: 150_000, everyMs: 500 });
+const get = <T>(path: string) => getJson<T>(product, cookie, path);
 
 beforeAll(async () => {
   db = await createTestDatabase();

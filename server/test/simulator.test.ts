@@ -13,6 +13,7 @@ import { startProduct, type RunningProduct } from '../src/start.ts';
 import type { Job } from '../src/simulator/outbox.ts';
 import { createTestDatabase, sql, type TestDatabase } from './helpers.ts';
 import { signInOverHttp } from './helpers/sign-in.ts';
+import { eventually as eventuallyOn, getJson } from './helpers/running-product.ts';
 
 const DEMO_PASSWORD = 'Feed-Test-Passw0rd!';
 const data = JSON.parse(readFileSync(DEFAULT_DATA_FILE, 'utf8')) as NewAreaData;
@@ -22,22 +23,9 @@ let product: RunningProduct;
 let cookie: string;
 const delivered: { job: Job; answer: unknown }[] = [];
 
-/** Polls until `check` returns a value (the feed runs on its own clock; no fixed sleeps). */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; feed: ${JSON.stringify(product.feed?.stats())}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(new URL(path, product.url), { headers: { cookie } });
-  expect(res.status, `${path}: ${res.status}`).toBe(200);
-  return (await res.json()) as T;
-}
+const eventually = <T>(check: () => Promise<T | undefined>, what: string) =>
+  eventuallyOn(product, check, what, { timeoutMs: 90_000, everyMs: 250 });
+const get = <T>(path: string) => getJson<T>(product, cookie, path);
 
 beforeAll(async () => {
   db = await createTestDatabase();
