@@ -5,13 +5,14 @@
 import { defineStore } from 'pinia';
 import type { CameraStatusChange, DeviceStatus } from '@shared/schemas/device.ts';
 import { Batcher, nextFrame } from '../realtime/frame-batcher.ts';
+import { SETDATA_BASELINE, immediately } from '../realtime/bench-mode.ts';
 
 export type CameraStatusUpdate = Map<string, DeviceStatus>;
 
 export const useCamerasStore = defineStore('cameras', () => {
   const live = new Map<string, { status: DeviceStatus; seq: number }>();
   const listeners = new Set<(update: CameraStatusUpdate) => void>();
-  const batch = new Batcher<string>(nextFrame, (codes) => {
+  const batch = new Batcher<string>(SETDATA_BASELINE ? immediately : nextFrame, (codes) => {
     const update: CameraStatusUpdate = new Map();
     for (const code of codes) {
       const s = live.get(code);

@@ -10,6 +10,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import type { Incident } from '@shared/schemas/incident.ts';
 import { IncidentBook } from '../realtime/incident-book.ts';
 import { Batcher, nextFrame, throttled } from '../realtime/frame-batcher.ts';
+import { SETDATA_BASELINE, immediately } from '../realtime/bench-mode.ts';
 
 /** Reports the ticker shows (newest first). */
 export const TICKER_MAX = 20;
@@ -30,7 +31,7 @@ export const useIncidentsStore = defineStore('incidents', () => {
   const generation = ref(0);
 
   const mapListeners = new Set<(update: MapUpdate) => void>();
-  const mapBatch = new Batcher<string>(nextFrame, (ids) => {
+  const mapBatch = new Batcher<string>(SETDATA_BASELINE ? immediately : nextFrame, (ids) => {
     for (const l of mapListeners) l({ kind: 'changed', ids });
   });
   const tickerBatch = new Batcher<'ticker'>(throttled(TICKER_INTERVAL_MS), () => {
