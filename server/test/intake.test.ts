@@ -42,7 +42,7 @@ const message = (text: string, over: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = await buildTestApp(db.url, { security: { sweepIntervalMs: 0, loginRateLimitPerMinute: 1000 }, live: { reportRateLimitPerMinute: 1000, pruneIntervalMs: 0 } });
+  app = await buildTestApp(db.url, { logger: { level: 'error' }, security: { sweepIntervalMs: 0, loginRateLimitPerMinute: 1000 }, live: { reportRateLimitPerMinute: 1000, pruneIntervalMs: 0 } });
   await app.ready();
   const sys = await signedIn(app, { username: 'sys', role: 'sysadmin' });
   const issue = async (name: string, channel: string, scope: unknown) => {
@@ -275,6 +275,51 @@ describe('bad bodies', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toBeTruthy();
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('a message that needs no action is dismissed, not left in the queue', () => {
+  it('leaves the queue with its reason and who did it, is kept, audited, and cannot be dismissed or classified again', async () => {
+    const thanks = (await post(robotKey, message('收到，谢谢大家'))).json().message;
+    expect(thanks.status).toBe('unclassified');
+    const before = await counts();
+    const res = await liaison.request('POST', `/api/v1/intake/messages/${thanks.id}/dismiss`, { reason: '致谢，无需处置' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id: thanks.id, status: 'dismissed', dismissReason: '致谢，无需处置', classifiedBy: 'liaison', incidentId: null });
+    expect(await counts()).toEqual(before);
+    const queue = (await townDuty.request('GET', '/api/v1/intake/messages?status=unclassified&limit=200')).json().messages;
+    expect(queue.map((m: { id: number }) => m.id)).not.toContain(thanks.id);
+    const dismissed = (await townDuty.request('GET', '/api/v1/intake/messages?status=dismissed')).json().messages;
+    expect(dismissed.map((m: { id: number }) => m.id)).toContain(thanks.id);
+    expect((await townDuty.request('POST', `/api/v1/intake/messages/${thanks.id}/dismiss`, { reason: '重复' })).statusCode).toBe(409);
+    expect((await townDuty.request('POST', `/api/v1/intake/messages/${thanks.id}/classify`, { itemCode: 'MS-04' })).statusCode).toBe(409);
+    expect(await counts()).toEqual(before);
+    const audit = await sql<{ actor: string; result: string }>(db.url,
+      "SELECT actor, result FROM audit_log WHERE action = 'intake.dismiss' AND target_id = $1 ORDER BY id", [String(thanks.id)]);
+    expect(audit).toEqual([{ actor: 'liaison', result: 'success' }, { actor: 'town.duty', result: 'failure' }]);
+  });
+
+  it.each([
+    ['no reason', {}],
+    ['an empty reason', { reason: '' }],
+    ['a blank reason', { reason: '   ' }],
+    ['an unknown field', { reason: '无需处置', itemCode: 'MS-04' }],
+  ])('refuses %s (400) and leaves the message waiting', async (_name, body) => {
+    const kept = (await post(robotKey, message('早上好'))).json().message;
+    const res = await liaison.request('POST', `/api/v1/intake/messages/${kept.id}/dismiss`, body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBeTruthy();
+    const [row] = await sql<{ status: string }>(db.url, 'SELECT status FROM intake_messages WHERE id = $1', [kept.id]);
+    expect(row.status).toBe('unclassified');
+  });
+
+  it('is not found outside the officer\'s scope, and refused to a kiosk-like reader without dispatch rights', async () => {
+    const kept = (await post(robotKey, message('晚安'))).json().message;
+    expect((await otherDuty.request('POST', `/api/v1/intake/messages/${kept.id}/dismiss`, { reason: '无需处置' })).statusCode).toBe(404);
+    const leader = await signedIn(app, { username: 'leader.x', role: 'leader' });
+    expect((await leader.request('POST', `/api/v1/intake/messages/${kept.id}/dismiss`, { reason: '无需处置' })).statusCode).toBe(403);
+    const [row] = await sql<{ status: string }>(db.url, 'SELECT status FROM intake_messages WHERE id = $1', [kept.id]);
+    expect(row.status).toBe('unclassified');
   });
 });
 

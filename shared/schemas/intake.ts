@@ -9,6 +9,7 @@ export const INTAKE_STATUSES = [
   'filed', // recognised by the robot and filed as an incident
   'unclassified', // nothing recognised: waiting for a duty officer
   'classified', // a duty officer named the item and it was filed
+  'dismissed', // a duty officer judged it needs no action (with a reason); kept, not deleted
 ] as const;
 export type IntakeStatus = (typeof INTAKE_STATUSES)[number];
 export const IntakeStatusSchema = Type.Enum(INTAKE_STATUSES);
@@ -55,6 +56,8 @@ export const IntakeMessage = Type.Object({
   /** Who classified an unclassified message (username). */
   classifiedBy: Type.Union([Type.String(), Type.Null()]),
   classifiedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Why a duty officer dismissed it (status dismissed; classifiedBy/At say who and when). */
+  dismissReason: Type.Union([Type.String(), Type.Null()]),
 });
 export type IntakeMessage = Static<typeof IntakeMessage>;
 
@@ -101,3 +104,10 @@ export const ClassifyBody = Type.Object(
   { additionalProperties: false },
 );
 export type ClassifyBody = Static<typeof ClassifyBody>;
+
+/** A duty officer judges an unclassified message needs no action ("收到，谢谢"); it leaves the queue and is kept. */
+export const DismissBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type DismissBody = Static<typeof DismissBody>;

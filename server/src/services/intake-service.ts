@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { pointOnFeature } from '@turf/turf';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Incident } from '../../../shared/schemas/incident.ts';
-import type { ClassifyBody, IntakeMessage, IntakeMessageBody, IntakeMessageQuery } from '../../../shared/schemas/intake.ts';
+import type { ClassifyBody, DismissBody, IntakeMessage, IntakeMessageBody, IntakeMessageQuery } from '../../../shared/schemas/intake.ts';
 import type { Scope } from '../../../shared/schemas/auth.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { CommunityPlace, IntakeMessageRecord } from '../db/repositories/intake-messages-repository.ts';
@@ -108,7 +108,7 @@ export function createIntakeService({ repos, reports, cipher, clock }: IntakeDep
       sender: { name: unmasked ? r.senderName : maskName(r.senderName), phone: phone && !unmasked ? maskPhone(phone) : phone },
       communityCode: r.communityCode, townCode: r.townCode, sentAt: r.sentAt?.toISOString() ?? null, receivedAt: r.receivedAt.toISOString(),
       status: r.status, itemCode: r.itemCode, matched: r.matched, incidentId: r.incidentId, classifiedBy: r.classifiedBy,
-      classifiedAt: r.classifiedAt?.toISOString() ?? null,
+      classifiedAt: r.classifiedAt?.toISOString() ?? null, dismissReason: r.dismissReason,
     };
   }
 
@@ -210,6 +210,25 @@ export function createIntakeService({ repos, reports, cipher, clock }: IntakeDep
       });
       const after = (await repos.intakeMessages.byId(id))!;
       return { message: toMessage(after, can(principal.role, 'resident:read-contact')), incident: viewIncident(filed.incident, s), created: filed.created };
+    },
+
+    /** A duty officer judges an unclassified message needs no action; it leaves the queue, kept with the reason. */
+    async dismiss(principal: Principal, id: number, body: DismissBody, ip: string | null): Promise<IntakeMessage> {
+      const message = await repos.intakeMessages.inScope(id, principal.scope);
+      if (!message) throw new HttpError(404, `message ${id} does not exist in your data scope`);
+      const reason = body.reason.trim();
+      const marked = message.status === 'unclassified'
+        && await repos.intakeMessages.markDismissed(id, { reason, by: principal.userId!, at: clock() });
+      await repos.audit.append({
+        actorId: principal.userId, actor: principal.username, role: principal.role, scope: principal.scope, sourceIp: ip,
+        action: 'intake.dismiss', targetType: 'intake-message', targetId: String(id), before: { status: message.status },
+        after: marked ? { status: 'dismissed', reason } : null, result: marked ? 'success' : 'failure',
+        detail: marked ? null : 'no longer unclassified', townCode: message.townCode, communityCode: message.communityCode,
+      });
+      const after = (await repos.intakeMessages.byId(id))!;
+      // Someone classified or dismissed it first (or it was never unclassified): say what became of it.
+      if (!marked) throw new HttpError(409, `message ${id} is already ${after.status}${after.incidentId ? ` (incident ${after.incidentId})` : ''}`);
+      return toMessage(after, can(principal.role, 'resident:read-contact'));
     },
   };
 }

@@ -24,6 +24,7 @@ export interface IntakeMessageRecord {
   incidentId: string | null;
   classifiedBy: string | null;
   classifiedAt: Date | null;
+  dismissReason: string | null;
 }
 
 export interface NewIntakeMessage {
@@ -49,7 +50,7 @@ const COLUMNS = `
   m.id::int AS id, m.message_id AS "messageId", m.request_hash AS "requestHash", m.text, m.sender_name AS "senderName",
   m.sender_phone_enc AS "senderPhoneEnc", m.community_code AS "communityCode", m.town_code AS "townCode", m.sent_at AS "sentAt",
   m.received_at AS "receivedAt", m.status, m.item_code AS "itemCode", m.matched, m.incident_id AS "incidentId",
-  u.username AS "classifiedBy", m.classified_at AS "classifiedAt"`;
+  u.username AS "classifiedBy", m.classified_at AS "classifiedAt", m.dismiss_reason AS "dismissReason"`;
 const FROM = 'FROM intake_messages m LEFT JOIN users u ON u.id = m.classified_by';
 
 /** Inserts the message unless its message id is already stored; null when it was (the caller reads the stored one). */
@@ -115,6 +116,14 @@ export async function markIntakeMessageClassified(
   return (result.rowCount ?? 0) > 0;
 }
 
+/** Records a duty officer's dismissal; false when someone else classified or dismissed it first. */
+export async function markIntakeMessageDismissed(db: Queryable, id: number, d: { reason: string; by: number; at: Date }): Promise<boolean> {
+  const result = await db.query(`
+    UPDATE intake_messages SET status = 'dismissed', dismiss_reason = $2, classified_by = $3, classified_at = $4
+    WHERE id = $1 AND status = 'unclassified'`, [id, d.reason, d.by, d.at]);
+  return (result.rowCount ?? 0) > 0;
+}
+
 export interface CommunityPlace {
   communityCode: string;
   communityName: string;
@@ -154,6 +163,7 @@ export function bindIntakeMessages(db: Queryable) {
     inScope: (id: number, scope: Scope) => findIntakeMessageInScope(db, id, scope),
     list: (scope: Scope, filter: IntakeMessageFilter) => listIntakeMessages(db, scope, filter),
     markClassified: (id: number, c: { itemCode: string; incidentId: string; by: number; at: Date }) => markIntakeMessageClassified(db, id, c),
+    markDismissed: (id: number, d: { reason: string; by: number; at: Date }) => markIntakeMessageDismissed(db, id, d),
     communityPlace: (communityCode: string) => communityPlace(db, communityCode),
   };
 }

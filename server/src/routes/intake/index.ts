@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../../../shared/schemas/common.ts';
 import {
-  ClassifyBody, IntakeMessageBody, IntakeMessageList, IntakeMessageParams, IntakeMessageQuery, IntakeResult,
+  ClassifyBody, DismissBody, IntakeMessage, IntakeMessageBody, IntakeMessageList, IntakeMessageParams, IntakeMessageQuery, IntakeResult,
 } from '../../../../shared/schemas/intake.ts';
 import { principalOf } from '../../plugins/auth.ts';
 import { createIntakeService, type Submitter } from '../../services/intake-service.ts';
@@ -70,5 +70,17 @@ const intake: FastifyPluginAsyncTypebox = async (app) => {
     const outcome = await service.classify(principalOf(request), request.params.id, request.body, request.ip ?? null);
     return reply.code(outcome.created ? 201 : 200).send(outcome);
   });
+
+  app.post('/intake/messages/:id/dismiss', {
+    config: { permission: 'incident:dispatch', rateLimit },
+    schema: {
+      tags,
+      summary: 'Take an unclassified message out of the queue as needing no action ("收到，谢谢"), with a reason; it is kept, not deleted',
+      description: '409 when it is no longer unclassified (someone classified or dismissed it first).',
+      params: IntakeMessageParams,
+      body: DismissBody,
+      response: { 200: IntakeMessage, ...errors },
+    },
+  }, async (request) => service.dismiss(principalOf(request), request.params.id, request.body, request.ip ?? null));
 };
 export default intake;
