@@ -9,11 +9,12 @@
 // only if its seq is above the last applied one for that entity.
 import { Type, type Static } from 'typebox';
 import { Code } from './schemas/common.ts';
-import type { Incident } from './schemas/incident.ts';
+import { IncidentId, type Incident } from './schemas/incident.ts';
 import type { Alert } from './schemas/alert.ts';
 import type { CameraStatusChange } from './schemas/device.ts';
 import { CHANGES_MAX_LIMIT, type ChangesPage } from './schemas/changes.ts';
 import type { Scope } from './schemas/auth.ts';
+import { ACTION_ROUTES, type ActionResult, type DispatchState } from './schemas/dispatch.ts';
 
 export const EVENTS = {
   incidentCreated: 'incident:created',
@@ -27,6 +28,7 @@ export const EVENTS = {
 export const COMMANDS = {
   subscribe: 'subscribe',
   sync: 'sync',
+  act: 'incident:act',
 } as const;
 
 /** How often at most a room gets a merged `camera:status-changed` batch. */
@@ -42,8 +44,17 @@ export interface ServerToClientEvents {
   'alert:cleared': (alert: Alert) => void;
 }
 
-/** Error codes an ack may carry; nothing else ever reaches a client. */
-export const ACK_ERROR_CODES = ['invalid', 'forbidden', 'too_old', 'not_found', 'internal'] as const;
+/**
+ * Error codes an ack may carry; nothing else ever reaches a client.
+ * `conflict`: the item changed since the version you sent (the fresh item is
+ * attached); `illegal_transition`: not from the item's current state or seat
+ * (`reason` says which, the fresh item is attached); `unauthorized`: the
+ * session has ended (the socket is closed next); `rate_limited`: too many
+ * commands on this socket, try again shortly.
+ */
+export const ACK_ERROR_CODES = [
+  'invalid', 'forbidden', 'too_old', 'not_found', 'internal', 'conflict', 'illegal_transition', 'unauthorized', 'rate_limited',
+] as const;
 export type AckErrorCode = (typeof ACK_ERROR_CODES)[number];
 export interface AckError {
   code: AckErrorCode;
@@ -51,6 +62,11 @@ export interface AckError {
   message: string;
   /** With `too_old`: the oldest seq still kept (reload a snapshot). */
   oldestSeq?: number;
+  /** With a refused `incident:act`: the workflow's code, as REST's `code` (version_conflict, not_owner, unknown_unit ...). */
+  reason?: string;
+  /** With `conflict` / `illegal_transition`: the item as it is now (as REST's 409 body). */
+  incident?: Incident;
+  dispatch?: DispatchState;
 }
 export type Ack<T> = { data: T } | { error: AckError };
 export type AckCallback<T> = (answer: Ack<T>) => void;
@@ -89,7 +105,38 @@ export const SyncRequest = Type.Object(
 );
 export type SyncRequest = Static<typeof SyncRequest>;
 
+/** The workflow actions a person may send (the SLA timer's flag_overdue is not one). */
+type ActionRoutes = typeof ACTION_ROUTES;
+export type ActName = ActionRoutes[keyof ActionRoutes]['action'];
+export const ACT_NAMES = Object.values(ACTION_ROUTES).map((r) => r.action) as ActName[];
+
+/**
+ * `incident:act`: one workflow action on an item, the socket twin of
+ * POST /api/v1/incidents/{incidentId}/{action} (`hand_down` is the route
+ * `hand-down`). `body` is exactly that route's body, `expectedVersion`
+ * included, checked against the same schema (ACTION_ROUTES in
+ * schemas/dispatch.ts). The server runs the same dispatch-service call as
+ * REST (one transaction: timeline, change log, audit, push) as the socket's
+ * signed-in principal and answers `{ data: ActionResult }` (the REST 200
+ * body) or an error: invalid (400), forbidden (403, kiosk, wrong role or
+ * scope), not_found (unknown or outside the scope), conflict / illegal_transition
+ * (409, with the fresh item), unauthorized, rate_limited.
+ */
+export const ActRequest = Type.Object(
+  {
+    incidentId: IncidentId,
+    action: Type.Enum(ACT_NAMES),
+    body: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+/** Typed per action: `body` is that action's REST body. */
+export type ActRequest = {
+  [K in keyof ActionRoutes]: { incidentId: string; action: ActionRoutes[K]['action']; body: Static<ActionRoutes[K]['body']> };
+}[keyof ActionRoutes];
+
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, ack: AckCallback<SubscribeResult>) => void;
   sync: (request: SyncRequest, ack: AckCallback<ChangesPage>) => void;
+  'incident:act': (request: ActRequest, ack: AckCallback<ActionResult>) => void;
 }

@@ -34,6 +34,7 @@ import auditRoutes from './routes/audit/index.ts';
 import staffRoutes from './routes/staff/index.ts';
 import liveServicesPlugin from './realtime/live-services.ts';
 import realtimePlugin from './plugins/realtime.ts';
+import { socketCommandsPlugin } from './realtime/commands.ts';
 import { liveOptionsFromEnv, type LiveOptions } from './realtime/live-options.ts';
 import reportsRoutes from './routes/reports/index.ts';
 import incidentsRoutes from './routes/incidents/index.ts';
@@ -121,6 +122,8 @@ export async function buildApp(options: BuildAppOptions) {
   // Dispatch and escalation: the workflow on top of the incidents service, and the SLA timer (issue 6).
   await app.register(dispatchPlugin, dispatch);
   await app.register(slaTimerPlugin);
+  // Workflow actions as socket commands (incident:act), through the same dispatch service.
+  await app.register(socketCommandsPlugin);
   // Alert engine, then devices (a fire alarm raises an alert) (issue 4).
   await app.register(alertsPlugin, { ...alertsOptionsFromEnv(process.env), ...options.alerts });
   await app.register(devicesPlugin, { ...devicesOptionsFromEnv(process.env), ...options.devices });

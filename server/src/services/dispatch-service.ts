@@ -22,6 +22,29 @@ import { actorOf, LiveError, systemActor, type Actor as LiveActor } from '../rea
 import type { IncidentsService } from './incidents-service.ts';
 import { incidentView } from './incidents-service.ts';
 import type { Principal } from './principal.ts';
+import type { Permission } from '../domain/roles.ts';
+import type { ActName } from '../../../shared/realtime.ts';
+
+/**
+ * Which permission an action needs before the state machine looks closer
+ * (unit, tier, reporter): the REST routes and the socket command check the same.
+ */
+export const ACTION_PERMISSION: Record<ActName, Permission> = {
+  accept: 'incident:dispatch',
+  dispatch: 'incident:dispatch',
+  take: 'incident:handle',
+  return: 'incident:read', // a unit or a seat: the workflow tells them apart
+  progress: 'incident:handle',
+  resolve: 'incident:handle',
+  verify: 'incident:dispatch',
+  reject: 'incident:dispatch',
+  close: 'incident:dispatch',
+  rate: 'incident:read', // the reporter (a field worker) or a seat
+  escalate: 'incident:dispatch',
+  hand_down: 'incident:dispatch',
+  supervise: 'incident:supervise',
+  reopen: 'incident:dispatch',
+};
 
 /** A refusal with the workflow's code; a 409 carries the item as it is now. */
 export class ActionRefused extends Error {

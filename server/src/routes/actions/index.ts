@@ -8,28 +8,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { STATUS_CODES } from 'node:http';
 import { ACTION_ROUTES, ActionError, ActionParams, ActionResult, DispatchDetail, type ActionRoute } from '../../../../shared/schemas/dispatch.ts';
 import { ApiError } from '../../../../shared/schemas/common.ts';
-import type { Permission } from '../../domain/roles.ts';
 import type { ActionInput } from '../../domain/workflow.ts';
 import { principalOf, requestContext } from '../../plugins/auth.ts';
-import { ActionRefused } from '../../services/dispatch-service.ts';
-
-/** Which permission a route needs before the state machine looks closer (unit, tier, reporter). */
-const PERMISSION: Record<ActionRoute, Permission> = {
-  accept: 'incident:dispatch',
-  dispatch: 'incident:dispatch',
-  take: 'incident:handle',
-  return: 'incident:read', // a unit or a seat: the workflow tells them apart
-  progress: 'incident:handle',
-  resolve: 'incident:handle',
-  verify: 'incident:dispatch',
-  reject: 'incident:dispatch',
-  close: 'incident:dispatch',
-  rate: 'incident:read', // the reporter (a field worker) or a seat
-  escalate: 'incident:dispatch',
-  'hand-down': 'incident:dispatch',
-  supervise: 'incident:supervise',
-  reopen: 'incident:dispatch',
-};
+import { ACTION_PERMISSION, ActionRefused } from '../../services/dispatch-service.ts';
 
 const SUMMARY: Record<ActionRoute, string> = {
   accept: '受理: a seat takes a reported item in',
@@ -51,7 +32,7 @@ const SUMMARY: Record<ActionRoute, string> = {
 const actions: FastifyPluginAsyncTypebox = async (app) => {
   for (const [segment, { action, body }] of Object.entries(ACTION_ROUTES) as [ActionRoute, (typeof ACTION_ROUTES)[ActionRoute]][]) {
     app.post(`/incidents/:id/${segment}`, {
-      config: { permission: PERMISSION[segment] },
+      config: { permission: ACTION_PERMISSION[action] },
       schema: {
         tags: ['dispatch'],
         summary: SUMMARY[segment],
