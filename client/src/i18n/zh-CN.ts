@@ -1,4 +1,5 @@
 // Chinese is the product's first language; en.ts must have the same keys.
+import { adminZhCN } from '../components/admin/admin-messages.ts';
 export const zhCN = {
   app: {
     title: '镇江新区网格化社会治理指挥中心',
@@ -6,7 +7,40 @@ export const zhCN = {
     language: '语言',
     switchTo: 'English',
   },
-  nav: { map: '一张图' },
+  nav: { label: '页面', map: '一张图', screen: '指挥大屏', dispatch: '值班台', unit: '处置单位', intake: '群消息', admin: '系统管理' },
+  intake: {
+    title: '群消息分拣',
+    hint: '“水电气路”群机器人未能识别的消息：请判明事项立案，或注明原因后忽略。',
+    tabs: { unclassified: '待分拣', filed: '机器人已立案', classified: '人工立案', dismissed: '已忽略' },
+    empty: '没有消息',
+    more: '加载更多',
+    loadFailed: '消息加载失败，稍后自动重试',
+    received: '收到于 {at}',
+    from: '{name}（{phone}）',
+    community: '所属社区',
+    matched: '识别关键词',
+    incident: '已立案事件',
+    handledBy: '{who} 于 {at} 处理',
+    reason: '忽略原因',
+    select: '请在左侧选择一条消息',
+    classify: {
+      title: '判明事项并立案',
+      item: '事项',
+      choose: '请选择事项',
+      place: '立案位置：社区党群服务站（可在值班台调整）',
+      submit: '立案',
+      done: '已立案，事件已进入值班台队列',
+    },
+    dismiss: {
+      title: '无需处置，忽略',
+      presets: { thanks: '致谢、问候，无需处置', duplicate: '重复消息，已有事件', notice: '通知转发，非诉求', other: '其他' },
+      other: '请注明原因',
+      submit: '忽略',
+      done: '已忽略',
+    },
+    conflict: '这条消息已被他人处理：{message}',
+    failed: '操作失败：{message}',
+  },
   stats: {
     title: '区域概况',
     towns: '镇（街道）',
@@ -306,6 +340,8 @@ export const zhCN = {
     search: '搜索描述或事项编号（/）',
     levelFilter: '事项等级',
     allLevels: '全部等级',
+    townFilter: '镇（街道）',
+    allTowns: '全部镇街',
     level: '{n}级',
     supervised: '督办',
     overdue: '超期',
@@ -361,10 +397,12 @@ export const zhCN = {
     },
     form: {
       leadUnit: '牵头单位', choose: '请选择', helpers: '协办单位', deadline: '办理期限', reason: '原因', score: '满意度',
-      note: '说明', instructions: '交办意见', comment: '评价意见', photos: '照片地址', photosHint: '每行一个地址',
+      note: '说明', instructions: '交办意见', comment: '评价意见', photos: '照片地址', photosHint: '每行一个地址（http(s):// 或本站 / 开头）',
+      photosInvalid: '照片地址须以 http(s):// 或 / 开头，最多 9 张',
       submit: '提交', cancel: '取消（Esc）',
     },
   },
+  admin: adminZhCN,
 };
 
 export type Messages = typeof zhCN;
