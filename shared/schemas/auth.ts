@@ -119,6 +119,8 @@ export const Account = Type.Object({
   totpEnabled: Type.Boolean(),
   mustChangePassword: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
+  /** Last successful sign-in (from the audit log); in the account list only, null when never. */
+  lastSignInAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
 });
 export type Account = Static<typeof Account>;
 export const AccountList = Type.Object({ accounts: Type.Array(Account) });
@@ -194,6 +196,9 @@ export const AuditQuery = Type.Object(
     actor: Type.Optional(Type.String({ maxLength: 64 })),
     action: Type.Optional(Type.String({ pattern: '^[a-z.-]{1,64}$' })),
     result: Type.Optional(Type.Enum(AUDIT_RESULTS)),
+    /** What was acted on: `account`, `kiosk-token`, `incident` ... and its id. */
+    targetType: Type.Optional(Type.String({ pattern: '^[a-z-]{1,32}$' })),
+    targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** Keyset paging: entries with an id below this one. */
     before: Type.Optional(Type.Integer({ minimum: 1 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),

@@ -102,9 +102,11 @@ export function createAccountsService(repos: Repositories, auth: AuthService, op
   }
 
   return {
+    /** The list adds each account's last sign-in (the single-account replies leave it out). */
     async list(): Promise<Account[]> {
       const at = now();
-      return (await repos.users.list()).map((u) => toAccount(u, at));
+      const [list, lastSignIns] = await Promise.all([repos.users.list(), repos.users.lastSignIns()]);
+      return list.map((u) => ({ ...toAccount(u, at), lastSignInAt: lastSignIns.get(u.id)?.toISOString() ?? null }));
     },
 
     async create(by: Principal, body: CreateAccountBody, ctx: RequestContext): Promise<Account> {

@@ -44,7 +44,10 @@ export async function searchAudit(db: Queryable, q: AuditQuery & { limit: number
       AND ($4::text IS NULL OR action = $4 OR action LIKE $4 || '.%')
       AND ($5::text IS NULL OR result = $5)
       AND ($6::bigint IS NULL OR id < $6)
+      AND ($8::text IS NULL OR target_type = $8)
+      AND ($9::text IS NULL OR target_id = $9)
     ORDER BY id DESC
-    LIMIT $7`, [q.from ?? null, q.to ?? null, q.actor ?? null, q.action ?? null, q.result ?? null, q.before ?? null, q.limit]);
+    LIMIT $7`, [q.from ?? null, q.to ?? null, q.actor ?? null, q.action ?? null, q.result ?? null, q.before ?? null, q.limit,
+    q.targetType ?? null, q.targetId ?? null]);
   return rows.map((r) => ({ ...r, at: (r.at as unknown as Date).toISOString() }));
 }

@@ -30,6 +30,7 @@ function bindSecurityRepositories(pool: Queryable) {
       byUsername: (username: string) => users.findUserByUsername(pool, username),
       byId: (id: number) => users.findUserById(pool, id),
       list: () => users.listUsers(pool),
+      lastSignIns: () => users.lastSignIns(pool),
       usernames: () => users.listUsernames(pool),
       count: () => users.countUsers(pool),
       create: (user: users.NewUser, now: Date) => users.createUser(pool, user, now),

@@ -92,6 +92,19 @@ export async function listUsers(db: Queryable): Promise<UserRecord[]> {
   return rows.map(toUser);
 }
 
+/**
+ * When each account last signed in, from the audit log's successful
+ * `auth.login` rows (sessions are purged once ended; the log is kept): one
+ * grouped read for the whole account list, by the log's action index.
+ */
+export async function lastSignIns(db: Queryable): Promise<Map<number, Date>> {
+  const { rows } = await db.query<{ id: string; at: Date }>(`
+    SELECT target_id AS id, max(at) AS at FROM audit_log
+    WHERE action = 'auth.login' AND result = 'success' AND target_type = 'account' AND target_id IS NOT NULL
+    GROUP BY target_id`);
+  return new Map(rows.map((r) => [Number(r.id), r.at]));
+}
+
 export async function listUsernames(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ username: string }>('SELECT username FROM users ORDER BY username');
   return rows.map((r) => r.username);

@@ -8,6 +8,7 @@ import {
   KioskTokenInfo, KioskTokenList, ResetPasswordBody,
 } from '../../../../shared/schemas/auth.ts';
 import { ApiError } from '../../../../shared/schemas/common.ts';
+import { UnitList } from '../../../../shared/schemas/dispatch.ts';
 import { principalOf, requestContext } from '../../plugins/auth.ts';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError };
@@ -19,6 +20,12 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     config: { permission: 'account:read' },
     schema: { tags, summary: 'All accounts (no secrets)', response: { 200: AccountList, ...errors } },
   }, async () => ({ accounts: await app.accounts.list() }));
+
+  // The units list of the dispatch routes needs incident:read, which no administrator holds.
+  app.get('/admin/units', {
+    config: { permission: 'account:read' },
+    schema: { tags, summary: "Handling units, to name a unit member's unit", response: { 200: UnitList, ...errors } },
+  }, async () => ({ units: await app.repos.units.list() }));
 
   app.post('/admin/accounts', {
     config: { permission: 'account:create' },
