@@ -229,6 +229,8 @@ export const en: Messages = {
     exitFullscreen: 'Exit full screen',
     soundOn: 'Sound: on',
     soundOff: 'Sound: off',
+    soundHint: 'The browser holds sound back: click anywhere to enable alert sounds',
+    account: 'Signed in',
     today: {
       title: 'Today',
       received: 'Reported',

@@ -229,6 +229,8 @@ export const zhCN = {
     exitFullscreen: '退出全屏',
     soundOn: '声音：开',
     soundOff: '声音：关',
+    soundHint: '浏览器已静音，点击任意处开启告警声音',
+    account: '当前账号',
     today: {
       title: '今日概况',
       received: '今日上报',
