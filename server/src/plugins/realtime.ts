@@ -22,6 +22,7 @@ import { guardSocketServer, socketPrincipal, type SocketData } from '../services
 import { ownFilterOf } from '../services/incidents-service.ts';
 import { readChanges } from '../realtime/changes-feed.ts';
 import type { LiveOptions } from '../realtime/live-options.ts';
+import { writeFlushesTogether } from '../realtime/write-together.ts';
 
 export type LiveSocketData = SocketData & { watching?: Scope };
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -58,8 +59,9 @@ function validationMessage(schema: typeof SubscribeRequest | typeof SyncRequest,
 
 export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
   async (app, options) => {
-    const io: LiveServer = new Server(app.server, { transports: ['websocket'], serveClient: false });
+    const io: LiveServer = new Server(app.server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
     const unguard = guardSocketServer(io as unknown as Server, app.auth);
+    io.engine.on('connection', writeFlushesTogether);
     app.decorate('io', io);
 
     // ---- pushing the log ----
