@@ -7,7 +7,8 @@
 // Group commit: reports arriving while a transaction is in flight queue up
 // and are filed together in the next one (one multi-row insert; if the
 // database refuses anything, again with each report in its own SAVEPOINT so
-// a failing report rolls back only itself), numbered by one statement at the
+// a failing report rolls back only itself; the batch's audit rows in one
+// statement too), numbered by one statement at the
 // end (the change-log counter is locked only for that statement and COMMIT),
 // so the counter lock and the commit's fsync are paid once per batch.
 // Callers are answered after their batch commits. See realtime/README.md.
@@ -24,7 +25,8 @@ import { badPhotoUrl, maskIncident, reportFingerprint } from '../domain/report-r
 import { DEFAULT_START_TIERS, startingTier, type StartTierTable } from '../domain/tiers.ts';
 import type { Spatial } from '../plugins/spatial.ts';
 import { LiveError, type Actor } from '../realtime/actor.ts';
-import { auditIncident, toIncident, withoutSeq } from './incidents-service.ts';
+import { toIncident, withoutSeq } from './incidents-service.ts';
+import { appendAudits, type AuditRecord } from '../db/repositories/audit-repository.ts';
 
 export interface ReportInput {
   id: string;
@@ -66,6 +68,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A report checked and ready to store: everything decided before its transaction. */
 interface Prepared {
   row: NewIncident;
+  /** The reporter's phone in clear (row holds it sealed): a new incident is answered without decrypting it again. */
+  phone: string | null;
   area: { townCode: string; communityCode: string };
   actor: Actor;
 }
@@ -96,16 +100,30 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
     return { kind: 'existing', incident: toIncident(record, cipher) };
   }
 
-  async function created(tx: Queryable, p: Prepared, record: IncidentRecord): Promise<Outcome> {
-    const incident = toIncident(record, cipher);
-    await auditIncident(tx, p.actor, 'incident.report', incident, undefined, { status: incident.status, tier: incident.tier, itemCode: incident.itemCode });
-    return { kind: 'created', incident };
+  /** A just-inserted incident with the phone this report brought (the stored one is that, sealed). */
+  function justInserted(record: IncidentRecord, p: Prepared): Incident {
+    const incident = toIncident({ ...record, reporterPhoneEnc: null }, cipher);
+    return { ...incident, reporter: { ...incident.reporter, phone: p.phone } };
+  }
+
+  /** The audit row of a filed report (no personal data: the reporter is left out). */
+  function auditOf(p: Prepared, incident: Incident): AuditRecord {
+    const { actor } = p;
+    return {
+      actorId: actor.accountId, actor: actor.username, role: actor.role, scope: actor.scope, sourceIp: actor.sourceIp,
+      action: 'incident.report', targetType: 'incident', targetId: incident.id,
+      after: { status: incident.status, tier: incident.tier, itemCode: incident.itemCode }, result: 'success',
+      townCode: incident.townCode, communityCode: incident.communityCode,
+    };
   }
 
   /** One report alone (in the caller's savepoint); the seq comes later. A 409 throws. */
   async function store(tx: Queryable, p: Prepared): Promise<Outcome> {
     const record = await repos.incidents.insert(tx, p.row);
-    return record ? created(tx, p, record) : existing(tx, p);
+    if (!record) return existing(tx, p);
+    const incident = justInserted(record, p);
+    await appendAudits(tx, [auditOf(p, incident)]);
+    return { kind: 'created', incident };
   }
 
   /**
@@ -142,17 +160,26 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
           }
         } else {
           const inserted = new Map((await insertIncidents(tx, distinct.map((i) => batch[i].row))).map((r) => [r.id.toLowerCase(), r]));
+          const audits: AuditRecord[] = [];
           for (const i of distinct) {
             const p = batch[i];
             const record = inserted.get(p.row.id.toLowerCase());
+            if (record) {
+              const incident = justInserted(record, p);
+              audits.push(auditOf(p, incident));
+              outcomes[i] = { kind: 'created', incident };
+              continue;
+            }
             try {
-              outcomes[i] = record ? await created(tx, p, record) : await existing(tx, p);
+              outcomes[i] = await existing(tx, p);
             } catch (error) {
               // A 409 is this report's answer; anything else is the database refusing: file again carefully.
               if (!(error instanceof LiveError)) throw error;
               outcomes[i] = { kind: 'failed', error };
             }
           }
+          // The batch's audit rows in one statement, in batch order.
+          await appendAudits(tx, audits);
         }
         const fresh = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ o, p: batch[i] }] : []));
         if (fresh.length === 0) return;
@@ -230,7 +257,7 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
       };
 
       return new Promise<FiledReport>((resolve, reject) => {
-        queue.push({ row, area, actor, resolve, reject });
+        queue.push({ row, phone, area, actor, resolve, reject });
         if (!running) void drain();
       });
     },

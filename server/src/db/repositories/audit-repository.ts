@@ -32,6 +32,30 @@ export async function appendAudit(db: Queryable, r: AuditRecord): Promise<void> 
   ]);
 }
 
+/**
+ * Many rows in ONE statement, in the given order (ids ascend with it): a
+ * batch of reports writes its audit rows in one round trip, not one each.
+ */
+export async function appendAudits(db: Queryable, list: readonly AuditRecord[]): Promise<void> {
+  if (list.length === 0) return;
+  const col = <T>(f: (r: AuditRecord) => T) => list.map(f);
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  await db.query({ name: 'audit-append-batch', text: `
+    INSERT INTO audit_log (actor_id, actor, role, scope, source_ip, action, target_type, target_id, before, after,
+      result, detail, town_code, community_code)
+    SELECT actor_id, actor, role, scope, source_ip, action, target_type, target_id, before, after, result, detail, town_code, community_code
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
+      $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::text[])
+      WITH ORDINALITY AS u(actor_id, actor, role, scope, source_ip, action, target_type, target_id, before, after, result, detail,
+        town_code, community_code, ord)
+    ORDER BY ord`, values: [
+    col((r) => r.actorId ?? null), col((r) => r.actor ?? null), col((r) => r.role ?? null), col((r) => (r.scope ? JSON.stringify(r.scope) : null)),
+    col((r) => r.sourceIp ?? null), col((r) => r.action), col((r) => r.targetType ?? null), col((r) => r.targetId ?? null),
+    col((r) => json(r.before)), col((r) => json(r.after)), col((r) => r.result), col((r) => r.detail ?? null),
+    col((r) => r.townCode ?? null), col((r) => r.communityCode ?? null),
+  ] });
+}
+
 /** Newest first, keyset-paged by id. */
 export async function searchAudit(db: Queryable, q: AuditQuery & { limit: number }): Promise<AuditEntry[]> {
   const { rows } = await db.query<AuditEntry & { at: Date }>(`

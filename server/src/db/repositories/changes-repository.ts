@@ -105,10 +105,11 @@ export async function logBounds(db: Queryable): Promise<LogBounds> {
 
 /** Every change after `since` (no scope): what the realtime layer pushes. */
 export async function changesAfter(db: Queryable, since: number, limit: number): Promise<ChangeRow[]> {
-  const { rows } = await db.query<RawRow>(
-    'SELECT seq, kind, at, town_code, community_code, entity_id, payload FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2',
-    [since, limit],
-  );
+  const { rows } = await db.query<RawRow>({
+    name: 'changes-after',
+    text: 'SELECT seq, kind, at, town_code, community_code, entity_id, payload FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+    values: [since, limit],
+  });
   return rows.map(toRow);
 }
 

@@ -87,7 +87,8 @@ export async function insertIncident(tx: Queryable, n: NewIncident): Promise<Inc
  */
 export async function insertIncidents(tx: Queryable, list: NewIncident[]): Promise<IncidentRecord[]> {
   const col = <T>(f: (n: NewIncident) => T) => list.map(f);
-  const { rows } = await tx.query<Raw>(`
+  // Named: parsed and planned once per connection, not once per batch.
+  const { rows } = await tx.query<Raw>({ name: 'incidents-insert-batch', text: `
     INSERT INTO incidents AS i (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
       reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code,
       request_hash, reported_at, updated_at)
@@ -100,12 +101,12 @@ export async function insertIncidents(tx: Queryable, list: NewIncident[]): Promi
       AS u(id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description, reporter_name,
         reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code, request_hash, reported_at)
     ON CONFLICT (id) DO NOTHING
-    RETURNING ${COLUMNS}`, [
+    RETURNING ${COLUMNS}`, values: [
     col((n) => n.id), col((n) => n.itemCode), col((n) => n.domain), col((n) => n.level), col((n) => n.lon), col((n) => n.lat),
     col((n) => n.gridCode), col((n) => n.communityCode), col((n) => n.townCode), col((n) => n.description), col((n) => n.reporterName),
     col((n) => n.reporterPhoneEnc), col((n) => n.reporterPhoneHash), col((n) => n.reporterAccountId), col((n) => n.channel),
     col((n) => JSON.stringify(n.photoUrls)), col((n) => n.tier), col((n) => n.sensorCode), col((n) => n.requestHash), col((n) => n.reportedAt),
-  ]);
+  ] });
   return rows.map(toRecord);
 }
 
@@ -252,7 +253,7 @@ export interface CreatedEntry {
 export async function numberCreated(tx: Queryable, entries: CreatedEntry[]): Promise<number> {
   for (const e of entries) checkChangePayload('incident:created', e.payload);
   const col = <T>(f: (e: CreatedEntry) => T) => entries.map(f);
-  const { rows } = await tx.query<{ first: string }>(`
+  const { rows } = await tx.query<{ first: string }>({ name: 'incidents-number-created', text: `
     WITH bump AS (UPDATE change_counter SET last_seq = last_seq + $1 RETURNING last_seq - $1 AS base),
     input AS (
       SELECT u.*, bump.base + u.ord AS seq
@@ -268,10 +269,10 @@ export async function numberCreated(tx: Queryable, entries: CreatedEntry[]): Pro
       SELECT id, at, actor_id, actor, role, 'reported', NULL, to_status, tier, NULL, NULL, seq FROM input ORDER BY seq
     ),
     seqs AS (UPDATE incidents i SET last_seq = input.seq FROM input WHERE i.id = input.id)
-    SELECT base + 1 AS first FROM bump`, [
+    SELECT base + 1 AS first FROM bump`, values: [
     entries.length, col((e) => e.incidentId), col((e) => e.townCode), col((e) => e.communityCode),
     col((e) => JSON.stringify(e.payload)), col((e) => e.at), col((e) => e.actorId), col((e) => e.actor), col((e) => e.role),
     col((e) => e.toStatus), col((e) => e.tier),
-  ]);
+  ] });
   return Number(rows[0].first);
 }
