@@ -41,3 +41,12 @@ export async function openSignedInMapPage(browser: Browser, baseUrl: string, use
   await waitForDrawnMap(tracked.page);
   return tracked;
 }
+
+/** Signs in over HTTP from Node (for a test's setup through the API): the cookie header and the CSRF token. */
+export async function apiSession(baseUrl: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${baseUrl}api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status}`);
+  return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), csrf: (await res.json()).csrfToken };
+}

@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN.ts';
+import { adminEn } from '../components/admin/admin-messages.ts';
 
 export const en: Messages = {
   app: {
@@ -310,6 +311,13 @@ export const en: Messages = {
       camera_offline_rate: 'Camera online rate low',
       fire_alarm: 'Fire alarm',
     },
+    // An overdue alert names the stage that ran late (alert.data.stage), or the self-escalation it caused.
+    overdueStage: {
+      response: 'Not accepted in time',
+      handling: 'Not resolved in time',
+      verification: 'Not verified in time',
+      escalated: 'Escalated: overdue',
+    },
     incident: {
       title: 'Incident',
       close: 'Close',
@@ -404,4 +412,5 @@ export const en: Messages = {
       submit: 'Submit', cancel: 'Cancel (Esc)',
     },
   },
+  admin: adminEn,
 };

@@ -1,5 +1,6 @@
 // Chinese is the product's first language; en.ts must have the same keys.
 import { adminZhCN } from '../components/admin/admin-messages.ts';
+
 export const zhCN = {
   app: {
     title: '镇江新区网格化社会治理指挥中心',
@@ -309,6 +310,13 @@ export const zhCN = {
       cluster: '事件聚集',
       camera_offline_rate: '监控在线率过低',
       fire_alarm: '火警',
+    },
+    // An overdue alert names the stage that ran late (alert.data.stage), or the self-escalation it caused.
+    overdueStage: {
+      response: '超时未受理',
+      handling: '超时未办结',
+      verification: '超时未核查',
+      escalated: '超时自动提级',
     },
     incident: {
       title: '事件详情',

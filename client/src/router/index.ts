@@ -15,6 +15,10 @@ export const router = createRouter({
     // The duty officers' console and the handling units' desk (issue 6).
     { path: '/dispatch', name: 'dispatch', component: () => import('../views/DispatchView.vue') },
     { path: '/dispatch/unit', name: 'dispatch-unit', component: () => import('../views/DispatchUnitView.vue') },
+    // Chat-group messages the robot could not recognise, for a duty officer to file or dismiss.
+    { path: '/intake', name: 'intake', component: () => import('../views/IntakeView.vue') },
+    // The administrators' and the auditor's pages: tabs by permission (the view tells anyone else they have no access).
+    { path: '/admin', name: 'admin', component: () => import('../views/AdminView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
