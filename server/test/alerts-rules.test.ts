@@ -31,6 +31,7 @@ const options = {
   live: { pruneIntervalMs: 0, reportRateLimitPerMinute: 100_000 },
   devices: { sweepIntervalMs: 0 },
   alerts: { tickMs: 0, pollMs: 0 },
+  dispatch: { sweepMs: 0 },
 };
 
 async function file(place: Place, itemCode: string): Promise<string> {
@@ -125,6 +126,7 @@ describe('level-1 incidents', () => {
 });
 
 describe('overdue acceptance', () => {
+  // The SLA timer is the one source of overdue alerts (tests of every stage: overdue-stage.test.ts).
   it('a level-2 incident not accepted within 30 minutes raises one overdue alert and is marked overdue; one accepted in time does not', async () => {
     const place = all.filter((p) => p.townCode === TOWN)[1];
     const late = await file(place, 'ZF-05');
@@ -133,18 +135,19 @@ describe('overdue acceptance', () => {
     clock.advance(10 * 60_000);
     await app.incidents.update(inTime, systemActor('test'), () => ({ patch: { status: 'accepted' }, timeline: { action: 'accepted' } }));
     clock.advance(19 * 60_000);
-    await app.alerts.tick();
+    await app.slaTimer.sweep();
     const mine = `kind = 'overdue' AND incident_id IN ('${late}', '${inTime}')`;
     expect(await alertRows(mine)).toEqual([]);
     clock.advance(60_000);
-    await app.alerts.tick();
+    await app.slaTimer.sweep();
     const overdue = await alertRows(mine);
     expect(overdue.map((a) => a.incident_id)).toEqual([late]);
-    expect(overdue[0]).toMatchObject({ level: 2, data: { responseMinutes: 30, minutesLate: 0 } });
+    expect(overdue[0]).toMatchObject({ level: 2, data: { stage: 'response', limitMinutes: 30, minutesLate: 0 } });
     const [incident] = await sql<{ overdue: boolean; alert_ids: string[] }>(db.url, 'SELECT overdue, alert_ids FROM incidents WHERE id = $1', [late]);
     expect(incident).toEqual({ overdue: true, alert_ids: [overdue[0].id] });
-    // Later ticks do not raise it again.
-    clock.advance(60 * 60_000);
+    // Later sweeps and ticks do not raise it again.
+    clock.advance(20 * 60_000);
+    await app.slaTimer.sweep();
     await app.alerts.tick();
     expect(await alertRows(`kind = 'overdue' AND incident_id = '${late}'`)).toHaveLength(1);
     expect(await alertRows(`kind = 'overdue' AND incident_id = '${inTime}'`)).toHaveLength(0);

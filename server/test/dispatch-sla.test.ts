@@ -83,8 +83,10 @@ describe('overdue', () => {
     expect(await row(item.id)).toMatchObject({ status: 'reported', tier: 'community', overdue: true });
     expect((await steps(item.id)).map((s) => [s.action, s.actor])).toEqual([['reported', 's.worker'], ['flag_overdue', 'system:sla-timer']]);
     const alerts = await alertsOf(item.id);
-    expect(alerts.filter((a) => a.rule_key === `overdue:${item.id}`)).toHaveLength(1);
+    expect(alerts.filter((a) => a.rule_key.startsWith(`overdue:${item.id}:response:community:`))).toHaveLength(1);
     expect(alerts[0]!.data).toMatchObject({ stage: 'response', seat: `community:${here.communityCode}`, recipients: 's.liaison' });
+    // The mark and its alert in one step: the item lists the alert, no separate link step.
+    expect((await row(item.id)).version).toBe(2);
 
     // Again: nothing more.
     const again = await app.slaTimer.sweep();

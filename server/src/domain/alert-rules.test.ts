@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALERT_RULE_DEFAULTS as D, acceptDeadline, alertMessage, cameraRateRule, clusterRule, fireAlarmRule, level1Rule, overdueRule,
+  ALERT_RULE_DEFAULTS as D, alertMessage, cameraRateRule, clusterRule, fireAlarmRule, level1Rule,
   type AlertRulesConfig, type IncidentFacts,
 } from './alert-rules.ts';
 
@@ -27,28 +27,21 @@ describe('level-1 incidents', () => {
   });
 });
 
-describe('overdue acceptance', () => {
-  it('uses the catalogue response times by level (15 / 30 / 120 minutes)', () => {
-    expect(acceptDeadline(incident({ level: 1 }), D)).toEqual(at(15));
-    expect(acceptDeadline(incident({ level: 2 }), D)).toEqual(at(30));
-    expect(acceptDeadline(incident({ level: 3 }), D)).toEqual(at(120));
+describe('overdue messages', () => {
+  const overdue = (detail: Record<string, string | number>) => ({
+    kind: 'overdue' as const, level: 2 as const, ruleKey: 'k', area, incidentId: 'i1', deviceCode: null, detail: { itemCode: 'AQ-02', ...detail },
   });
-  it('fires at the response time for an incident still not accepted, not a minute before', () => {
-    const list = [incident({ id: 'a', level: 1 }), incident({ id: 'b', level: 3 })];
-    expect(overdueRule(list, at(14), D)).toEqual([]);
-    const due = overdueRule(list, at(15), D);
-    expect(due.map((d) => d.ruleKey)).toEqual(['overdue:a']);
-    expect(due[0]).toMatchObject({ kind: 'overdue', level: 1, detail: { responseMinutes: 15, minutesLate: 0 } });
-    expect(overdueRule(list, at(130), D).map((d) => d.ruleKey)).toEqual(['overdue:a', 'overdue:b']);
+  it('name the stage that ran late and its limit', () => {
+    expect(alertMessage(overdue({ stage: 'response', limitMinutes: 30 }), { item: '燃气泄漏', place: '第1网格' }))
+      .toEqual({ messageKey: 'alerts.overdue.response', message: '超时未受理：燃气泄漏，已超过30分钟响应时限（第1网格）' });
+    expect(alertMessage(overdue({ stage: 'handling', limitMinutes: 4320 }), { item: '燃气泄漏', place: '第1网格' }))
+      .toEqual({ messageKey: 'alerts.overdue.handling', message: '超时未办结：燃气泄漏，已超过72小时处置时限（第1网格）' });
+    expect(alertMessage(overdue({ stage: 'verification', limitMinutes: 1440 }), { item: '燃气泄漏', place: '第1网格' }))
+      .toEqual({ messageKey: 'alerts.overdue.verification', message: '超时未核查：燃气泄漏，已超过24小时核查时限（第1网格）' });
   });
-  it('does not fire for an accepted (or later) incident, nor when off; limits are configurable', () => {
-    expect(overdueRule([incident({ status: 'accepted' }), incident({ status: 'dispatched' })], at(600), D)).toEqual([]);
-    expect(overdueRule([incident()], at(600), off('overdue'))).toEqual([]);
-    const quick = { ...D, overdue: { enabled: true, responseMinutes: { 1: 5, 2: 10, 3: 20 } } };
-    expect(overdueRule([incident()], at(5), quick)).toHaveLength(1);
-  });
-  it('the same incident always has the same rule key, so ticks raise it once', () => {
-    expect(overdueRule([incident()], at(20), D)[0].ruleKey).toBe(overdueRule([incident()], at(40), D)[0].ruleKey);
+  it('say where an item escalated itself to', () => {
+    expect(alertMessage(overdue({ stage: 'response', limitMinutes: 120, escalatedTo: 'town', factor: 2 }), { item: '占道经营', place: '第1网格' }))
+      .toEqual({ messageKey: 'alerts.overdue.escalated', message: '超时自动提级：占道经营，超过响应时限（2小时）2倍，已提级至镇（街道）（第1网格）' });
   });
 });
 

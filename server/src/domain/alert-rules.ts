@@ -3,7 +3,6 @@
 // alerts to raise (or clear). Each draft carries a rule key: the alerts
 // table keeps rule keys unique, so evaluating a rule twice (a timer tick and
 // a restart, two events racing) never raises the same alert twice.
-import { TIME_LIMITS } from '../../../shared/catalogue.ts';
 import type { AlertKind } from '../../../shared/schemas/alert.ts';
 
 export type { AlertKind };
@@ -28,8 +27,12 @@ export interface AlertDraft {
 
 export interface AlertRulesConfig {
   level1: { enabled: boolean };
-  /** Response minutes by item level: the catalogue's TIME_LIMITS unless overridden. */
-  overdue: { enabled: boolean; responseMinutes: Record<1 | 2 | 3, number> };
+  /**
+   * Overdue items: raised by the SLA timer (services/sla-timer-service.ts)
+   * with the overdue mark, by the stage the item is in and its limits
+   * (domain/sla.ts, from the catalogue's TIME_LIMITS); this only switches it.
+   */
+  overdue: { enabled: boolean };
   cluster: { enabled: boolean; count: number; windowMinutes: number };
   cameraRate: { enabled: boolean; threshold: number; recoverAt: number; minCameras: number };
   fireAlarm: { enabled: boolean };
@@ -42,10 +45,7 @@ export interface AlertRulesConfig {
 // flapping around the threshold does not raise and clear all day.
 export const ALERT_RULE_DEFAULTS: AlertRulesConfig = {
   level1: { enabled: true },
-  overdue: {
-    enabled: true,
-    responseMinutes: Object.fromEntries(TIME_LIMITS.map((t) => [t.level, t.responseMinutes])) as Record<1 | 2 | 3, number>,
-  },
+  overdue: { enabled: true },
   cluster: { enabled: true, count: 3, windowMinutes: 30 },
   cameraRate: { enabled: true, threshold: 0.8, recoverAt: 0.85, minCameras: 3 },
   fireAlarm: { enabled: true },
@@ -75,26 +75,6 @@ export function level1Rule(incident: IncidentFacts, config: AlertRulesConfig): A
     kind: 'level1', level: 1, ruleKey: `level1:${incident.id}`, area: incident.area,
     incidentId: incident.id, deviceCode: null, detail: { itemCode: incident.itemCode },
   };
-}
-
-/** When an incident of this level becomes overdue for acceptance. */
-export function acceptDeadline(incident: Pick<IncidentFacts, 'level' | 'reportedAt'>, config: AlertRulesConfig): Date {
-  return new Date(incident.reportedAt.getTime() + config.overdue.responseMinutes[incident.level] * 60_000);
-}
-
-/**
- * Incidents still not accepted ('reported') at their item's response time
- * raise one overdue alert each (the rule key makes it once, however many
- * ticks see it). One taken in late is no longer chased.
- */
-export function overdueRule(incidents: readonly IncidentFacts[], now: Date, config: AlertRulesConfig): AlertDraft[] {
-  if (!config.overdue.enabled) return [];
-  return incidents
-    .filter((i) => i.status === 'reported' && now.getTime() >= acceptDeadline(i, config).getTime())
-    .map((i) => ({
-      kind: 'overdue' as const, level: i.level, ruleKey: `overdue:${i.id}`, area: i.area, incidentId: i.id, deviceCode: null,
-      detail: { itemCode: i.itemCode, responseMinutes: config.overdue.responseMinutes[i.level], minutesLate: Math.floor((now.getTime() - acceptDeadline(i, config).getTime()) / 60_000) },
-    }));
 }
 
 /** The start of the window ending at `at`: what the repository counts from. */
@@ -189,7 +169,7 @@ export function alertMessage(draft: AlertDraft, names: { item?: string; place?: 
     case 'level1':
       return { messageKey: 'alerts.level1', message: `一级事件：${names.item ?? d.itemCode}（${place}）` };
     case 'overdue':
-      return { messageKey: 'alerts.overdue', message: `超时未受理：${names.item ?? d.itemCode}，已超过${d.responseMinutes}分钟响应时限（${place}）` };
+      return overdueMessage(d, names.item ?? String(d.itemCode), place);
     case 'cluster':
       return { messageKey: 'alerts.cluster', message: `${place}在${d.windowMinutes}分钟内上报${d.count}起事件` };
     case 'camera_offline_rate':
@@ -197,4 +177,30 @@ export function alertMessage(draft: AlertDraft, names: { item?: string; place?: 
     case 'fire_alarm':
       return { messageKey: 'alerts.fireAlarm', message: `火警：${names.place ?? d.sensorCode}报警` };
   }
+}
+
+const OVERDUE_HEADLINE: Record<string, string> = { response: '超时未受理', handling: '超时未办结', verification: '超时未核查' };
+const STAGE_NAME: Record<string, string> = { response: '响应', handling: '处置', verification: '核查' };
+const TIER_NAME: Record<string, string> = { community: '村（社区）', town: '镇（街道）', district: '新区' };
+
+/** "90分钟", "72小时": limits are whole hours from two hours up. */
+function duration(minutes: number): string {
+  return minutes >= 120 && minutes % 60 === 0 ? `${minutes / 60}小时` : `${minutes}分钟`;
+}
+
+/**
+ * An overdue alert names the stage that ran late (`data.stage`), or the
+ * escalation it caused (`data.escalatedTo`); the key tells a client which
+ * (alerts.overdue.response|handling|verification, alerts.overdue.escalated).
+ */
+function overdueMessage(d: AlertDraft['detail'], item: string, place: string): { message: string; messageKey: string } {
+  const stage = typeof d.stage === 'string' && d.stage in OVERDUE_HEADLINE ? d.stage : 'response';
+  const limit = duration(Number(d.limitMinutes));
+  if (typeof d.escalatedTo === 'string') {
+    return {
+      messageKey: 'alerts.overdue.escalated',
+      message: `超时自动提级：${item}，超过${STAGE_NAME[stage]}时限（${limit}）${d.factor}倍，已提级至${TIER_NAME[d.escalatedTo] ?? d.escalatedTo}（${place}）`,
+    };
+  }
+  return { messageKey: `alerts.overdue.${stage}`, message: `${OVERDUE_HEADLINE[stage]}：${item}，已超过${limit}${STAGE_NAME[stage]}时限（${place}）` };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentStatus, Tier } from '../../../shared/workflow.ts';
-import { DEFAULT_SLA_TABLE, VERIFICATION_HOURS, clockOf, slaTable, sweepSteps, withinLimit, type ClockEntry } from './sla.ts';
+import {
+  DEFAULT_SLA_TABLE, VERIFICATION_HOURS, clockOf, escalationAlertDraft, leavesStage, overdueAlertDraft, slaTable, sweepSteps, withinLimit, type ClockEntry,
+} from './sla.ts';
 
 const t0 = new Date('2026-06-01T00:00:00Z');
 const min = (m: number) => new Date(t0.getTime() + m * 60_000);
@@ -140,5 +142,54 @@ describe('withinLimit', () => {
     expect(withinLimit('response', 1, 15 * 60_000 + 1, table)).toBe(false);
     expect(withinLimit('handling', 3, 168 * 3600_000, table)).toBe(true);
     expect(withinLimit('verification', 2, 25 * 3600_000, table)).toBe(false);
+  });
+});
+
+describe('leavesStage: when an overdue alert is moot', () => {
+  it('a new stage or a new tier ends the stage', () => {
+    expect(leavesStage({ status: 'reported', tier: 'community' }, { status: 'accepted', tier: 'community' })).toBe(true);
+    expect(leavesStage({ status: 'reported', tier: 'community' }, { status: 'reported', tier: 'town' })).toBe(true); // escalated
+    expect(leavesStage({ status: 'accepted', tier: 'town' }, { status: 'reported', tier: 'community' })).toBe(true); // handed down
+    expect(leavesStage({ status: 'in_progress', tier: 'community' }, { status: 'resolved', tier: 'community' })).toBe(true);
+    expect(leavesStage({ status: 'resolved', tier: 'community' }, { status: 'in_progress', tier: 'community' })).toBe(true); // rework
+    expect(leavesStage({ status: 'verified', tier: 'community' }, { status: 'closed', tier: 'community' })).toBe(true);
+  });
+  it('moves inside the handling stage, and steps that change no status, keep it', () => {
+    expect(leavesStage({ status: 'accepted', tier: 'community' }, { status: 'dispatched', tier: 'community' })).toBe(false);
+    expect(leavesStage({ status: 'dispatched', tier: 'community' }, { status: 'in_progress', tier: 'community' })).toBe(false);
+    expect(leavesStage({ status: 'in_progress', tier: 'community' }, { status: 'returned', tier: 'community' })).toBe(false);
+    expect(leavesStage({ status: 'reported', tier: 'town' }, { status: 'reported', tier: 'town' })).toBe(false); // supervised, flagged
+    expect(leavesStage({ status: 'resolved', tier: 'town' }, { status: 'verified', tier: 'town' })).toBe(false);
+    expect(leavesStage({ status: 'closed', tier: 'town' }, { status: 'accepted', tier: 'town' })).toBe(false); // reopened: no clock ran
+  });
+});
+
+describe('overdue alert drafts', () => {
+  const facts = {
+    incidentId: 'i1', itemCode: 'ZF-09', level: 3 as const, tier: 'community' as const, version: 4,
+    area: { townCode: '321171001', communityCode: '321171001001', gridCode: 'g1' }, seat: 'community:321171001001', recipients: ['a', 'b'],
+  };
+  it('name the stage the clock is in, its limit, how late, and one key per spell of the stage', () => {
+    const entries = [e(0, 'reported'), e(10, 'accepted'), e(20, 'dispatched')];
+    const handling = clockOf(entries, 3, 'community', table, min(10 + 168 * 60 + 5))!;
+    const draft = overdueAlertDraft(facts, handling);
+    expect(draft).toMatchObject({
+      kind: 'overdue', level: 3, incidentId: 'i1', ruleKey: `overdue:i1:handling:community:${min(10).getTime()}`,
+      detail: { stage: 'handling', tier: 'community', startedAt: min(10).toISOString(), limitMinutes: 168 * 60, minutesLate: 5, seat: 'community:321171001001', recipients: 'a,b' },
+    });
+    // Later in the same spell (taken by the unit, the mark set again): the same key, so no second alert.
+    const taken = clockOf([...entries, e(30, 'in_progress')], 3, 'community', table, min(10 + 168 * 60 + 50))!;
+    expect(overdueAlertDraft({ ...facts, version: 6 }, taken).ruleKey).toBe(draft.ruleKey);
+    // Rework after a rejected resolution is a new spell (handling time still counts from the acceptance).
+    const rework = clockOf([...entries, e(30, 'in_progress'), e(40, 'resolved'), e(50, 'in_progress')], 3, 'community', table, min(168 * 60 + 100))!;
+    expect(rework.startedAt).toEqual(min(10));
+    expect(rework.enteredAt).toEqual(min(50));
+    expect(overdueAlertDraft(facts, rework).ruleKey).not.toBe(draft.ruleKey);
+  });
+  it('for a self-escalation, say where it went', () => {
+    const response = clockOf([e(0, 'reported')], 3, 'community', table, min(240))!;
+    expect(escalationAlertDraft(facts, response, 'town', table)).toMatchObject({
+      kind: 'overdue', incidentId: 'i1', ruleKey: 'escalated:i1:v5', detail: { stage: 'response', escalatedTo: 'town', factor: 2, limitMinutes: 120 },
+    });
   });
 });

@@ -24,6 +24,7 @@ import { TIME_LIMITS } from '../../../shared/catalogue.ts';
 import type { Level, TimeLimit } from '../../../shared/schemas/catalogue.ts';
 import type { IncidentStatus, SlaStage, Tier } from '../../../shared/workflow.ts';
 import { nextTier } from './tiers.ts';
+import type { AlertArea, AlertDraft } from './alert-rules.ts';
 
 export interface SlaLimits {
   responseMinutes: number;
@@ -72,6 +73,11 @@ export interface Clock {
   stage: SlaStage;
   /** When the stage began (for handling: the acceptance that opened it). */
   startedAt: Date;
+  /**
+   * When the item last came into this stage: startedAt, except for handling
+   * resumed after rework (the rejection). Names one spell of a stage.
+   */
+  enteredAt: Date;
   /** Time counted against the limit (handling excludes paused spans). */
   elapsedMs: number;
   limitMs: number;
@@ -86,7 +92,8 @@ export interface Clock {
 const HANDLING: readonly IncidentStatus[] = ['accepted', 'dispatched', 'in_progress', 'returned'];
 const VERIFYING: readonly IncidentStatus[] = ['resolved', 'verified'];
 
-function stageOf(status: IncidentStatus): SlaStage | null {
+/** The stage whose clock runs in this status, or null (closed, rated). */
+export function stageOf(status: IncidentStatus): SlaStage | null {
   if (status === 'reported') return 'response';
   if (HANDLING.includes(status)) return 'handling';
   if (VERIFYING.includes(status)) return 'verification';
@@ -138,6 +145,8 @@ export function clockOf(entries: ClockEntry[], level: Level, tier: Tier, table: 
     if (!paused) elapsedMs += Math.max(0, to - from);
   }
 
+  let entered = sorted.length - 1;
+  while (entered > start && stageOf(sorted[entered - 1]!.status) === stage) entered--;
   const remaining = limitMs - elapsedMs;
   const dueAt = new Date(now.getTime() + remaining);
   const escalates = stage !== 'verification' && nextTier(tier) !== null;
@@ -146,6 +155,7 @@ export function clockOf(entries: ClockEntry[], level: Level, tier: Tier, table: 
   return {
     stage,
     startedAt: sorted[start]!.at,
+    enteredAt: sorted[entered]!.at,
     elapsedMs,
     limitMs,
     dueAt: pastDeadline && deadline!.getTime() < dueAt.getTime() ? deadline! : dueAt,
@@ -179,4 +189,61 @@ export function withinLimit(stage: SlaStage, level: Level, elapsedMs: number, ta
   const limits = table.limits[level];
   const minutes = stage === 'response' ? limits.responseMinutes : stage === 'handling' ? limits.handlingMinutes : limits.verificationMinutes;
   return elapsedMs <= minutes * 60_000;
+}
+
+/**
+ * Does a step from `before` to `after` end the stage the item was in? A new
+ * stage, or the same stage at another tier (escalation, hand-down, a seat's
+ * return upwards), starts a new clock: an overdue alert of the old one is
+ * moot and clears itself. Moves inside the handling stage (accepted ->
+ * dispatched -> in progress, a unit's return) keep its clock, and its alert.
+ */
+export function leavesStage(before: { status: IncidentStatus; tier: Tier }, after: { status: IncidentStatus; tier: Tier }): boolean {
+  const stage = stageOf(before.status);
+  return stage !== null && (stageOf(after.status) !== stage || after.tier !== before.tier);
+}
+
+/** What an overdue alert is about: the item, and the seat (and its officers on duty) that should act. */
+export interface OverdueFacts {
+  incidentId: string;
+  itemCode: string;
+  level: Level;
+  tier: Tier;
+  /** The item's version the SLA step saw. */
+  version: number;
+  area: AlertArea;
+  seat: string;
+  recipients: readonly string[];
+}
+
+/**
+ * The alert of an item past its limit in the stage it is in now: named
+ * after the stage (the client words it: not accepted / not resolved / not
+ * verified in time) with the clock's numbers. Raised with the overdue mark,
+ * in its transaction; cleared when the item leaves the stage.
+ */
+export function overdueAlertDraft(facts: OverdueFacts, clock: Clock): AlertDraft {
+  return {
+    kind: 'overdue', level: facts.level, area: facts.area, incidentId: facts.incidentId, deviceCode: null,
+    // One alert per spell of a stage: a step inside the stage clears the mark (the sweep sets it again)
+    // but not the alert; rework (handling resumed) is a new spell and alerts again.
+    ruleKey: `overdue:${facts.incidentId}:${clock.stage}:${facts.tier}:${clock.enteredAt.getTime()}`,
+    detail: {
+      itemCode: facts.itemCode, stage: clock.stage, tier: facts.tier, startedAt: clock.startedAt.toISOString(),
+      limitMinutes: Math.round(clock.limitMs / 60_000), minutesLate: Math.max(0, Math.floor((clock.elapsedMs - clock.limitMs) / 60_000)),
+      seat: facts.seat, recipients: facts.recipients.join(','),
+    },
+  };
+}
+
+/** The alert to the receiving seat of an item that escalated itself (past the second limit of `clock`'s stage). */
+export function escalationAlertDraft(facts: OverdueFacts, clock: Clock, to: Tier, table: SlaTable): AlertDraft {
+  return {
+    kind: 'overdue', level: facts.level, area: facts.area, incidentId: facts.incidentId, deviceCode: null,
+    ruleKey: `escalated:${facts.incidentId}:v${facts.version + 1}`,
+    detail: {
+      itemCode: facts.itemCode, stage: clock.stage, tier: facts.tier, escalatedTo: to, factor: table.escalateFactor,
+      limitMinutes: Math.round(clock.limitMs / 60_000), seat: facts.seat, recipients: facts.recipients.join(','),
+    },
+  };
 }

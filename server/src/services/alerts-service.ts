@@ -8,8 +8,13 @@
 //    community online rate): read from the change log after a cursor kept in
 //    the database, so an incident filed while the engine was busy or the
 //    server was restarting is still evaluated, exactly once per rule key;
-//  - on a timer: overdue acceptance, every community's camera rate, and the
-//    change-log read again (a safety net if a nudge was missed).
+//  - on a timer: every community's camera rate, and the change-log read
+//    again (a safety net if a nudge was missed).
+// Overdue items are not judged here: the SLA timer (sla-timer-service.ts) is
+// the one source. It raises the overdue alert in the transaction that marks
+// the item overdue, by the stage the item is in (domain/sla.ts), and every
+// workflow step that ends that stage clears it here (clearOverdueOf), in the
+// step's transaction.
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
@@ -17,13 +22,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Alert, AlertKind, AlertStatus } from '../../../shared/schemas/alert.ts';
 import {
-  ALERT_RULE_DEFAULTS, alertMessage, cameraRateRule, clusterRule, clusterWindowStart, level1Rule, overdueRule,
+  ALERT_RULE_DEFAULTS, alertMessage, cameraRateRule, clusterRule, clusterWindowStart, level1Rule,
   type AlertDraft, type AlertRulesConfig, type IncidentFacts,
 } from '../domain/alert-rules.ts';
 import type { Scope } from '../domain/scope.ts';
 import * as alerts from '../db/repositories/alerts-repository.ts';
 import { appendChange } from '../db/repositories/changes-repository.ts';
-import { inTransaction } from '../db/repositories/db.ts';
+import { inTransaction, type Queryable } from '../db/repositories/db.ts';
 import { cameraCountsByCommunity } from '../db/repositories/devices-repository.ts';
 import { HttpError } from './http-error.ts';
 import { ConfigError } from '../config.ts';
@@ -31,7 +36,7 @@ import { systemActor } from '../realtime/actor.ts';
 
 export interface AlertsOptions {
   rules: AlertRulesConfig;
-  /** How often the timer evaluates overdue acceptance and camera rates; 0 = never (tests call tick()). */
+  /** How often the timer evaluates camera rates; 0 = never (tests call tick()). */
   tickMs: number;
   /** How often the change log is read for new incidents and camera changes; 0 = never (tests call drain()). */
   pollMs: number;
@@ -50,7 +55,7 @@ export interface AlertActor {
 /** Who the engine acts as when it clears an alert by itself. */
 export const SYSTEM_ACTOR: AlertActor = { username: 'system:alerts', userId: null };
 
-/** Called after an alert about an incident is raised (links it on the incident, marks it overdue). */
+/** Called after an alert about an incident is raised (links it on the incident). */
 export type IncidentLinker = (alert: Alert) => Promise<void>;
 
 export interface AlertsServiceDeps {
@@ -83,7 +88,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   const linkIncident = deps.linkIncident;
 
   /** Appends the alert's change and records its seq, in the caller's transaction. */
-  async function publish(tx: pg.PoolClient, row: alerts.AlertRow): Promise<Alert> {
+  async function publish(tx: Queryable, row: alerts.AlertRow): Promise<Alert> {
     const { seq: _old, ...payload } = alerts.publicAlert(row);
     const seq = await appendChange(tx, {
       kind: ALERT_CHANGE[row.status],
@@ -95,12 +100,16 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return { ...payload, seq };
   }
 
-  /** Raises an alert unless its rule key was raised before; returns it, or null. */
-  async function raise(draft: AlertDraft, tx?: pg.PoolClient): Promise<Alert | null> {
+  /**
+   * Raises an alert unless its rule key was raised before; returns it, or
+   * null. Inside the caller's transaction `tx` it is not linked back to its
+   * incident: the caller does that in the same transaction.
+   */
+  async function raise(draft: AlertDraft, tx?: Queryable): Promise<Alert | null> {
     const item = typeof draft.detail.itemCode === 'string' ? catalogueItem(draft.detail.itemCode)?.name : undefined;
     const place = (await alerts.placeName(pool, draft.area)) ?? undefined;
     const text = alertMessage(draft, { item, place: draft.kind === 'fire_alarm' ? (typeof draft.detail.sensorName === 'string' ? draft.detail.sensorName : undefined) : place });
-    const work = async (client: pg.PoolClient) => {
+    const work = async (client: Queryable) => {
       const row = await alerts.insertAlert(client, { id: randomUUID(), draft, message: text.message, messageKey: text.messageKey, raisedAt: clock() });
       return row ? publish(client, row) : null;
     };
@@ -188,12 +197,17 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     }
   }
 
-  async function evaluateOverdue(): Promise<void> {
-    if (!rules.overdue.enabled) return;
-    const now = clock();
-    const shortest = Math.min(...Object.values(rules.overdue.responseMinutes));
-    const candidates = await alerts.overdueCandidates(pool, new Date(now.getTime() - shortest * 60_000), options.batchSize);
-    for (const draft of overdueRule(candidates.map(factsOf), now, rules)) await raise(draft);
+  /**
+   * The item left the SLA stage its overdue alerts were about (taken in,
+   * resolved, escalated ...): they clear themselves, as the system, in the
+   * caller's transaction (the workflow step's), each pushed as alert:cleared.
+   */
+  async function clearOverdueOf(tx: Queryable, incidentId: string): Promise<Alert[]> {
+    const cleared: Alert[] = [];
+    for (const row of await alerts.lockOpenOverdueOf(tx, incidentId)) {
+      cleared.push(await publish(tx, await alerts.clearAlert(tx, row.id, SYSTEM_ACTOR, clock())));
+    }
+    return cleared;
   }
 
   /** Reads the change log from the engine's cursor to the head and evaluates what it finds. */
@@ -244,7 +258,6 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   /** Everything the timer does; tests call it with a hand-moved clock. */
   async function tick(): Promise<void> {
     await drain();
-    await evaluateOverdue();
     await evaluateCameraRates();
   }
 
@@ -255,6 +268,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   return {
     rules,
     raise,
+    clearOverdueOf,
     acknowledge: (id: string, scope: Scope, actor: AlertActor) => change(id, scope, actor, 'acknowledged'),
     clear: (id: string, scope: Scope, actor: AlertActor) => change(id, scope, actor, 'cleared'),
     list: (scope: Scope, filter: alerts.AlertFilter) => alerts.listAlerts(pool, scope, filter),
@@ -349,20 +363,23 @@ export const alertsPlugin = fp<Partial<AlertsOptions>>(
     const actor = systemActor('alerts');
     const service = createAlertsService({
       pool: app.db, log: app.log, clock: app.securityOptions.clock, options,
-      // The incident records which alerts concern it; an overdue alert also marks it overdue.
+      // The incident records which alerts concern it. (Overdue alerts are linked, and the item
+      // marked overdue, by the SLA timer's step that raises them.)
       linkIncident: async (alert) => {
         if (!alert.incidentId) return;
         await app.incidents.update(alert.incidentId, actor, (current) => {
           const ids = current.alertIds ?? [];
           if (ids.includes(alert.id)) return null;
           return {
-            patch: { alertIds: [...ids, alert.id], ...(alert.kind === 'overdue' ? { overdue: true } : {}) },
+            patch: { alertIds: [...ids, alert.id] },
             timeline: { action: `alert.${alert.kind}`, note: alert.message, data: { alertId: alert.id, kind: alert.kind, level: alert.level } },
           };
         });
       },
     });
     app.decorate('alerts', service);
+    // A workflow step that ends an SLA stage clears that stage's overdue alerts, in its transaction.
+    if (app.hasDecorator('dispatch')) app.dispatch.onStageLeft((tx, incidentId) => service.clearOverdueOf(tx, incidentId));
     app.addHook('onReady', async () => service.start());
     app.addHook('onClose', async () => service.stop());
   },

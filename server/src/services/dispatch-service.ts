@@ -5,6 +5,8 @@
 // transition() and writes what the action adds (assignment, hand-down,
 // progress record, rating). Two officers acting at once: the second waits
 // for the row lock, finds a new version and gets a 409 with the fresh state.
+// A step that ends the item's SLA stage runs the onStageLeft hooks in the
+// same transaction (the alerts feature clears that stage's overdue alerts).
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import type { ActionResult, DispatchDetail, DispatchState, QueueName } from '../../../shared/schemas/dispatch.ts';
@@ -14,12 +16,12 @@ import type { Role, Scope } from '../../../shared/schemas/auth.ts';
 import type { Queryable } from '../db/repositories/db.ts';
 import * as dispatch from '../db/repositories/dispatch-repository.ts';
 import { availableActions, transition, SYSTEM_ACTOR, WORKFLOW_ERROR_STATUS, type ActionInput, type Actor, type WorkflowErrorCode, type WorkflowItem } from '../domain/workflow.ts';
-import { clockOf, DEFAULT_ESCALATE_FACTOR, slaTable, type SlaTable } from '../domain/sla.ts';
+import { clockOf, DEFAULT_ESCALATE_FACTOR, leavesStage, slaTable, type SlaTable } from '../domain/sla.ts';
 import { DEFAULT_START_TIERS, parseStartTiers, type StartTierTable } from '../domain/tiers.ts';
 import { TIME_LIMITS } from '../../../shared/catalogue.ts';
 import { ConfigError } from '../config.ts';
 import { actorOf, LiveError, systemActor, type Actor as LiveActor } from '../realtime/actor.ts';
-import type { IncidentsService } from './incidents-service.ts';
+import type { IncidentPatch, IncidentsService } from './incidents-service.ts';
 import { incidentView } from './incidents-service.ts';
 import type { Principal } from './principal.ts';
 import type { Permission } from '../domain/roles.ts';
@@ -98,6 +100,16 @@ export interface DispatchDeps {
   sla: SlaTable;
 }
 
+/** Runs in the transaction of a step that ended the item's SLA stage (the alerts feature clears that stage's overdue alerts). */
+export type StageLeftHook = (tx: Queryable, incidentId: string) => Promise<unknown>;
+
+/**
+ * Work the caller adds to a step, in its transaction, after the state machine
+ * allowed it (the SLA timer raises its alert with the overdue mark); what it
+ * returns is added to the incident's patch.
+ */
+export type Alongside = (tx: Queryable, current: Incident, next: WorkflowItem) => Promise<Partial<IncidentPatch> | void>;
+
 export function workflowActorOf(principal: Principal): Actor {
   return { kind: 'user', userId: principal.userId, username: principal.username, role: principal.role, scope: principal.scope, unitCode: principal.unitCode };
 }
@@ -146,6 +158,8 @@ async function writeSideEffects(tx: Queryable, incident: Incident, before: Workf
 }
 
 export function createDispatchService({ db, incidents, clock, sla }: DispatchDeps) {
+  const stageLeft: StageLeftHook[] = [];
+
   async function state(incident: Incident, now = clock()): Promise<DispatchState> {
     const extras = await dispatch.workflowExtras(db, incident.id);
     const clk = clockOf(await dispatch.clockEntries(db, incident.id), incident.level, incident.tier, sla, now, extras.assignment?.deadline ?? null);
@@ -178,7 +192,7 @@ export function createDispatchService({ db, incidents, clock, sla }: DispatchDep
    * One action. `principal` null is the SLA timer (the system actor). Throws
    * ActionRefused with the workflow's code; returns the changed incident.
    */
-  async function apply(principal: Principal | null, id: string, input: ActionInput, sourceIp: string | null = null): Promise<Incident> {
+  async function apply(principal: Principal | null, id: string, input: ActionInput, sourceIp: string | null = null, alongside?: Alongside): Promise<Incident> {
     const actor = principal ? workflowActorOf(principal) : SYSTEM_ACTOR;
     const liveActor: LiveActor = principal ? actorOf(principal, sourceIp) : systemActor('sla-timer');
     if (input.type === 'dispatch') {
@@ -193,9 +207,12 @@ export function createDispatchService({ db, incidents, clock, sla }: DispatchDep
         const result = transition(before, input, actor, now);
         if (!result.ok) throw new ActionRefused(WORKFLOW_ERROR_STATUS[result.code], result.code, result.reason);
         await writeSideEffects(tx, current, before, result.next, input, actor, now);
+        if (leavesStage(before, result.next)) for (const hook of stageLeft) await hook(tx, id);
+        const more = alongside ? await alongside(tx, current, result.next) : undefined;
         const entry = result.timelineEntry;
         return {
           patch: {
+            ...more,
             status: result.next.status,
             tier: result.next.tier,
             supervised: result.next.supervised,
@@ -223,6 +240,10 @@ export function createDispatchService({ db, incidents, clock, sla }: DispatchDep
     sla,
     state,
     apply,
+    /** Registers work for every step that ends an item's SLA stage (in that step's transaction). */
+    onStageLeft(hook: StageLeftHook): void {
+      stageLeft.push(hook);
+    },
     queue: (name: QueueName, tier: Tier | null, scope: Scope, filter: dispatch.QueueFilter) => dispatch.queue(db, name, tier, scope, filter),
     unitItems: (unit: string, scope: Scope, status: IncidentStatus | null, limit: number) => dispatch.unitItems(db, unit, scope, status, limit),
     unitExists: async (unit: string) => (await dispatch.unknownUnits(db, [unit])).length === 0,

@@ -7,17 +7,27 @@
 // it twice, or on two servers at once, changes nothing more: the overdue
 // mark is stored, and every step names the version it saw (a stale one is
 // refused and left to the next sweep).
+//
+// It is the one source of overdue alerts: the mark and its alert (named
+// after the stage that ran late, sent to the seat's officers on duty) are
+// written in one transaction, and so is a self-escalation with its alert to
+// the receiving seat. Any step that ends the stage clears them (the alerts
+// feature's onStageLeft hook on the dispatch service).
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AlertDraft } from '../domain/alert-rules.ts';
+import type { Alert } from '../../../shared/schemas/alert.ts';
+import type { Incident } from '../../../shared/schemas/incident.ts';
+import type { Queryable } from '../db/repositories/db.ts';
 import * as dispatch from '../db/repositories/dispatch-repository.ts';
 import { seatOfficers } from '../db/repositories/seats-repository.ts';
 import { listShifts, toDomainShifts } from '../db/repositories/roster-repository.ts';
 import { alertRecipients } from '../domain/duty-roster.ts';
-import { clockOf, sweepSteps, type SlaTable } from '../domain/sla.ts';
+import { clockOf, escalationAlertDraft, overdueAlertDraft, sweepSteps, type SlaTable } from '../domain/sla.ts';
 import { nextTier, owningSeat } from '../domain/tiers.ts';
 import { ActionRefused, type DispatchService } from './dispatch-service.ts';
+import type { AlertsService } from './alerts-service.ts';
 
 export interface SweepResult {
   flagged: string[];
@@ -31,8 +41,11 @@ export interface SlaTimerDeps {
   sla: SlaTable;
   batch: number;
   log: FastifyBaseLogger;
-  /** Raises an alert (the alerts feature), when it is there. */
-  raiseAlert?: () => ((draft: AlertDraft) => Promise<unknown>) | null;
+  /**
+   * Raises an alert inside the step's transaction (the alerts feature), or
+   * null when there is none or its overdue rule is off (the mark still is set).
+   */
+  raiseAlert?: () => ((draft: AlertDraft, tx: Queryable) => Promise<Alert | null>) | null;
 }
 
 export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, raiseAlert }: SlaTimerDeps) {
@@ -43,16 +56,16 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
     return { seat, ...alertRecipients(shifts, seat.key, now, await seatOfficers(db, seat)) };
   }
 
-  async function alert(draft: AlertDraft): Promise<void> {
-    const raise = raiseAlert?.();
-    if (!raise) return;
-    try {
-      await raise(draft);
-    } catch (err) {
-      // The step itself is committed; a failed alert is logged, not retried into a second step.
-      log.error({ err, ruleKey: draft.ruleKey }, 'SLA alert could not be raised');
-    }
-  }
+  /**
+   * The alert goes into the step's own transaction and onto the incident's
+   * alert list there: the overdue mark and its alert commit together (or
+   * neither does, and the next sweep tries again), one version step.
+   */
+  const withAlert = (draft: AlertDraft | null) => async (tx: Queryable, current: Incident) => {
+    const raise = draft && raiseAlert?.();
+    const alert = raise ? await raise(draft, tx) : null;
+    return alert ? { alertIds: [...(current.alertIds ?? []), alert.id] } : undefined;
+  };
 
   /**
    * One step due on one item, with its alert. Returns false when nothing is
@@ -62,43 +75,22 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
     const clk = clockOf(item.entries, item.level, item.tier, sla, now, item.deadline);
     const [step] = sweepSteps(item, clk, sla);
     if (!step || !clk) return false;
+    const area = { townCode: item.townCode, communityCode: item.communityCode, gridCode: item.gridCode };
+    // Overdue: the officers on duty at the item's seat. Escalation: those of the seat it goes up to.
+    const toTier = step.type === 'flag_overdue' ? item.tier : nextTier(item.tier)!;
+    const to = await recipients(toTier, item, now);
+    const facts = {
+      incidentId: item.id, itemCode: item.itemCode, level: item.level, tier: item.tier, version: item.version, area, seat: to.seat.key, recipients: to.usernames,
+    };
+    const draft = step.type === 'flag_overdue' ? overdueAlertDraft(facts, clk) : escalationAlertDraft(facts, clk, toTier, sla);
     try {
-      await service.apply(null, item.id, { ...step, expectedVersion: item.version } as Parameters<DispatchService['apply']>[2]);
+      await service.apply(null, item.id, { ...step, expectedVersion: item.version } as Parameters<DispatchService['apply']>[2], null, withAlert(draft));
     } catch (err) {
       if (!(err instanceof ActionRefused)) throw err;
       log.info({ incidentId: item.id, step: step.type, code: err.code }, 'SLA step skipped');
       return false;
     }
-    const area = { townCode: item.townCode, communityCode: item.communityCode, gridCode: item.gridCode };
-    if (step.type === 'flag_overdue') {
-      result.flagged.push(item.id);
-      const to = await recipients(item.tier, item, now);
-      // The first response stage is the alert engine's "overdue acceptance" too: one rule key, one alert.
-      const firstResponse = step.stage === 'response' && item.entries.every((e) => e.tier === item.entries[0]!.tier);
-      await alert({
-        kind: 'overdue', level: item.level, area, incidentId: item.id, deviceCode: null,
-        ruleKey: firstResponse ? `overdue:${item.id}` : `overdue:${item.id}:${step.stage}:${item.tier}:${clk.startedAt.getTime()}`,
-        detail: {
-          itemCode: item.itemCode, stage: step.stage, responseMinutes: Math.round(clk.limitMs / 60_000),
-          minutesLate: Math.max(0, Math.floor((clk.elapsedMs - clk.limitMs) / 60_000)), seat: to.seat.key, recipients: to.usernames.join(','),
-        },
-      });
-    } else {
-      result.escalated.push(item.id);
-      // The escalation went one tier up: its officers on duty are told.
-      const up = nextTier(item.tier)!;
-      const to = await recipients(up, item, now);
-      await alert({
-        // No incidentId: the alerts feature would link it back and mark the item overdue, but at its
-        // new tier its clock has only just started. The item is named in the detail instead.
-        kind: 'overdue', level: item.level, area, incidentId: null, deviceCode: null,
-        ruleKey: `escalated:${item.id}:v${item.version + 1}`,
-        detail: {
-          incidentId: item.id, itemCode: item.itemCode, stage: clk.stage, responseMinutes: Math.round(clk.limitMs / 60_000), escalatedTo: up,
-          seat: to.seat.key, recipients: to.usernames.join(','),
-        },
-      });
-    }
+    (step.type === 'flag_overdue' ? result.flagged : result.escalated).push(item.id);
     return true;
   }
 
@@ -109,8 +101,8 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
     for (;;) {
       const page = await dispatch.slaCandidates(db, batch, { afterId });
       for (const candidate of page) {
-        // A step at a time, re-reading the item after each: the alert's link back to it moves its version,
-        // and a restart may have skipped past both limits (mark, then escalate).
+        // A step at a time, re-reading the item after each (each moves its version): a restart may have
+        // skipped past both limits (mark, then escalate).
         let item: dispatch.SlaCandidate | undefined = candidate;
         for (let round = 0; item && round < 3 && (await stepOnce(item, now, result)); round++) {
           item = (await dispatch.slaCandidates(db, 1, { onlyId: item.id }))[0];
@@ -163,8 +155,13 @@ export const slaTimerPlugin = fp(
       sla: app.dispatchOptions.sla,
       batch: app.dispatchOptions.sweepBatch,
       log: app.log,
-      // Looked up when needed: the alerts feature may register after this plugin.
-      raiseAlert: () => (app.hasDecorator('alerts') ? (draft) => (app as unknown as { alerts: { raise(d: AlertDraft): Promise<unknown> } }).alerts.raise(draft) : null),
+      // Looked up when needed: the alerts feature registers after this plugin. ALERT_RULES_OFF=overdue
+      // keeps the overdue marks and escalations, without their alerts.
+      raiseAlert: () => {
+        if (!app.hasDecorator('alerts')) return null;
+        const alerts = (app as unknown as { alerts: AlertsService }).alerts;
+        return alerts.rules.overdue.enabled ? (draft, tx) => alerts.raise(draft, tx) : null;
+      },
     });
     app.decorate('slaTimer', timer);
     app.addHook('onReady', async () => timer.start(app.dispatchOptions.sweepMs));

@@ -115,6 +115,13 @@ export async function clearAlert(tx: Queryable, id: string, by: { username: stri
   return toAlert(rows[0]);
 }
 
+/** An incident's overdue alerts not yet cleared, locked (the item left the stage they were about). */
+export async function lockOpenOverdueOf(tx: Queryable, incidentId: string): Promise<AlertRow[]> {
+  const { rows } = await tx.query<RawAlert>(`
+    SELECT * FROM alerts WHERE incident_id = $1 AND kind = 'overdue' AND status <> 'cleared' ORDER BY raised_at, id FOR UPDATE`, [incidentId]);
+  return rows.map(toAlert);
+}
+
 /** An open alert found by its rule key, locked (the engine clearing a camera-rate alert). */
 export async function lockOpenByRuleKey(tx: Queryable, ruleKey: string): Promise<AlertRow | null> {
   const { rows } = await tx.query<RawAlert>(`SELECT * FROM alerts WHERE rule_key = $1 AND status <> 'cleared' FOR UPDATE`, [ruleKey]);
@@ -193,21 +200,6 @@ const FACT_COLUMNS = `id, item_code AS "itemCode", level, status, reported_at AS
 export async function incidentFacts(db: Queryable, id: string): Promise<IncidentFactsRow | null> {
   const { rows } = await db.query<IncidentFactsRow>(`SELECT ${FACT_COLUMNS} FROM incidents WHERE id = $1`, [id]);
   return rows[0] ?? null;
-}
-
-/**
- * Incidents still waiting to be accepted whose deadline has passed by the
- * shortest response time (the rule then applies each level's own), and that
- * have no overdue alert yet.
- */
-export async function overdueCandidates(db: Queryable, reportedBefore: Date, limit: number): Promise<IncidentFactsRow[]> {
-  const { rows } = await db.query<IncidentFactsRow>(`
-    SELECT ${FACT_COLUMNS} FROM incidents i
-    WHERE i.status = 'reported' AND i.reported_at <= $1
-      AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.rule_key = 'overdue:' || i.id::text)
-    ORDER BY i.reported_at
-    LIMIT $2`, [reportedBefore, limit]);
-  return rows;
 }
 
 /** Report times of these grids' incidents in (from, to], by grid: one query for a whole batch of new incidents. */
