@@ -25,7 +25,8 @@ async function loadBenches(): Promise<Bench[]> {
 }
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2);
+  // Flags (`--minutes 1`) belong to the benchmarks, which read process.argv themselves.
+  const filters = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
   const all = await loadBenches();
   const chosen = filters.length ? all.filter((b) => filters.some((f) => b.name.includes(f))) : all;
   if (chosen.length === 0) {
