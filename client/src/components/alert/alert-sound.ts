@@ -16,6 +16,22 @@ export function unlockSound(): void {
   if (ctx && ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
 }
 
+/**
+ * True while the browser holds sound back for want of a user gesture (the
+ * screen then shows a hint); creates the context to find out.
+ */
+export function soundBlocked(): boolean {
+  return audio()?.state === 'suspended';
+}
+
+/** Calls `listener` whenever the context starts or stops (a gesture unlocked it); returns the unsubscribe. */
+export function onSoundStateChange(listener: () => void): () => void {
+  const ctx = audio();
+  if (!ctx) return () => undefined;
+  ctx.addEventListener('statechange', listener);
+  return () => ctx.removeEventListener('statechange', listener);
+}
+
 /** Level 1: three urgent two-tone pulses; levels 2 and 3: one or two soft beeps. */
 export function playAlarm(level: number): boolean {
   const ctx = audio();
