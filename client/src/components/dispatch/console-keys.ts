@@ -10,6 +10,36 @@ export const ACTION_KEYS: Partial<Record<string, string>> = {
 };
 const ACTION_BY_KEY = new Map(Object.entries(ACTION_KEYS).map(([action, key]) => [key!, action]));
 
+export type KeyCommand =
+  | { kind: 'none' }
+  | { kind: 'help'; open: boolean }
+  | { kind: 'move'; step: 1 | -1 }
+  | { kind: 'action'; action: string }
+  /** Not one of the shared keys: the view may use it (search, queue tabs). */
+  | { kind: 'other'; key: string };
+
+export interface KeyPress {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  /** The pressed key went to a form field. */
+  inField?: boolean;
+}
+
+/** What a key press means to a console, with the help open or not. */
+export function keyCommand(press: KeyPress, helpOpen: boolean): KeyCommand {
+  if (press.ctrlKey || press.metaKey || press.altKey || press.inField) return { kind: 'none' };
+  const key = press.key.length === 1 ? press.key.toLowerCase() : press.key;
+  if (key === '?') return { kind: 'help', open: !helpOpen };
+  // While the help is up, only Esc (closing it) means anything.
+  if (helpOpen) return key === 'Escape' ? { kind: 'help', open: false } : { kind: 'none' };
+  if (key === 'j' || key === 'ArrowDown') return { kind: 'move', step: 1 };
+  if (key === 'k' || key === 'ArrowUp') return { kind: 'move', step: -1 };
+  const action = ACTION_BY_KEY.get(key);
+  return action ? { kind: 'action', action } : { kind: 'other', key };
+}
+
 export interface ConsoleKeyOptions {
   move: (step: number) => void;
   /** Opens the action's form; false when the item does not offer it now. */
@@ -22,22 +52,17 @@ export function useConsoleKeys(options: ConsoleKeyOptions) {
   const help = ref(false);
 
   function onKey(event: KeyboardEvent): void {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented) return;
     const target = event.target as HTMLElement | null;
-    if (target && (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable)) return;
-    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-    if (key === '?') help.value = !help.value;
-    else if (help.value) {
-      if (key !== 'Escape') return;
-      help.value = false;
-    } else if (key === 'j' || key === 'ArrowDown') options.move(1);
-    else if (key === 'k' || key === 'ArrowUp') options.move(-1);
-    else if (options.extra?.(key)) { /* the view's own key */ }
-    else {
-      const action = ACTION_BY_KEY.get(key);
-      if (!action || !options.open(action)) return;
-    }
-    event.preventDefault();
+    const inField = !!target && (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable);
+    const command = keyCommand({ key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, inField }, help.value);
+    let used = true;
+    if (command.kind === 'help') help.value = command.open;
+    else if (command.kind === 'move') options.move(command.step);
+    else if (command.kind === 'action') used = options.open(command.action);
+    else if (command.kind === 'other') used = options.extra?.(command.key) ?? false;
+    else used = false;
+    if (used) event.preventDefault();
   }
 
   onMounted(() => window.addEventListener('keydown', onKey));
