@@ -2,18 +2,15 @@
 // REST API, the change log and the realtime events (shared/realtime.ts).
 import { Type, type Static } from 'typebox';
 import { ApiError, Code } from './common.ts';
-import { DomainSchema, LevelSchema, type Level } from './catalogue.ts';
+import { DomainSchema, LevelSchema } from './catalogue.ts';
 import { RoleSchema } from './auth.ts';
-import { ChannelSchema, IncidentStatusSchema, TierSchema, type Tier } from '../workflow.ts';
+import { ChannelSchema, IncidentStatusSchema, TierSchema } from '../workflow.ts';
 
 /** Client-chosen ids are UUIDs (any version), so a retried report keeps its id. */
 export const IncidentId = Type.String({ format: 'uuid' });
 export const ItemCode = Type.String({ pattern: '^[A-Z]{2}-[0-9]{2}$' });
 export const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-/** The seat an item starts at follows its level: level 1 goes to the New Area, 2 to the town, 3 to the community. */
-export const TIER_BY_LEVEL: Record<Level, Tier> = { 1: 'district', 2: 'town', 3: 'community' };
 
 export const Reporter = Type.Object({
   /** Masked (王*亮) unless the caller's role may read residents' contacts. */
@@ -40,7 +37,10 @@ export const Incident = Type.Object({
   channel: ChannelSchema,
   photoUrls: Type.Array(Type.String()),
   status: IncidentStatusSchema,
-  /** Whose seat it is at now: starts at TIER_BY_LEVEL[level], escalation moves it up. */
+  /**
+   * Whose seat it is at now: starts at the tier its level calls for (the server's START_TIERS table;
+   * by default level 1 the New Area, 2 the town, 3 the community), escalation moves it up.
+   */
   tier: TierSchema,
   /** The handling unit it is dispatched to (the workflow sets it), null before. */
   unitCode: Type.Optional(Nullable(Code)),
