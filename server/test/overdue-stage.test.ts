@@ -12,6 +12,8 @@ import { baseUrl, connected, openSocket, places, report, type Place, type Screen
 import type { Alert } from '../../shared/schemas/alert.ts';
 import type { Incident } from '../../shared/schemas/incident.ts';
 import type { App } from '../src/app.ts';
+import { alertsOptionsFromEnv } from '../src/services/alerts-service.ts';
+import { systemActor } from '../src/realtime/actor.ts';
 
 let db: TestDatabase;
 let app: App;
@@ -156,5 +158,28 @@ describe('an overdue alert clears itself when the item leaves the stage', () => 
     expect((await overdueAlerts(item.id))[1]).toMatchObject({ status: 'cleared', cleared_by: 'system:alerts' });
     await judge();
     expect(await overdueAlerts(item.id)).toHaveLength(2);
+  });
+});
+
+describe('ALERT_RULES_OFF=overdue', () => {
+  it('keeps the overdue mark and the escalation, without alerts', async () => {
+    const quiet = await buildTestApp(db.url, {
+      security: { sweepIntervalMs: 0, clock },
+      live: { pruneIntervalMs: 0 },
+      alerts: { ...alertsOptionsFromEnv({ ALERT_RULES_OFF: 'overdue' }), tickMs: 0, pollMs: 0 },
+      dispatch: { sweepMs: 0 },
+    });
+    try {
+      await quiet.ready();
+      const { incident } = await quiet.reports.file(report(here), systemActor('test'));
+      clock.advance(120 * MINUTE);
+      expect((await quiet.slaTimer.sweep()).flagged).toContain(incident.id);
+      expect(await overdueMark(incident.id)).toBe(true);
+      clock.advance(120 * MINUTE);
+      expect((await quiet.slaTimer.sweep()).escalated).toContain(incident.id);
+      expect(await sql(db.url, 'SELECT id FROM alerts WHERE incident_id = $1', [incident.id])).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
   });
 });
