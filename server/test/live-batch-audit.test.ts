@@ -18,7 +18,8 @@ const ghost: Actor = { accountId: 987_654_321, username: 'ghost', role: 'distric
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  app = await buildTestApp(db.url, { security: { sweepIntervalMs: 0 }, live: { pruneIntervalMs: 0 } });
+  // The alert engine stays still: a cluster alert linked to one of these incidents would change it after the answer.
+  app = await buildTestApp(db.url, { security: { sweepIntervalMs: 0 }, live: { pruneIntervalMs: 0 }, alerts: { pollMs: 0, tickMs: 0 } });
   await app.ready();
   here = (await places(app))[0];
 });
@@ -71,6 +72,18 @@ describe('audit rows of reports filed together', () => {
       const stored = toIncident((await app.repos.incidents.find(app.db, f.incident.id))!, app.fieldCipher);
       expect(f.incident).toEqual(stored);
     }
+  });
+
+  it('answers an id sent in upper case as stored (lower case), and the same report again in either case as a repeat', async () => {
+    const body = report(here);
+    const upper = { ...body, id: body.id.toUpperCase() };
+    const first = await app.reports.file(upper, duty);
+    expect(first.created).toBe(true);
+    expect(first.incident.id).toBe(body.id);
+    expect(first.incident).toEqual(toIncident((await app.repos.incidents.find(app.db, body.id))!, app.fieldCipher));
+    const [again, lower] = await Promise.all([app.reports.file(upper, duty), app.reports.file(body, duty)]);
+    expect([again.created, lower.created]).toEqual([false, false]);
+    expect(lower.incident.seq).toBe(first.incident.seq);
   });
 
   it('writes no second row for the same report sent again', async () => {

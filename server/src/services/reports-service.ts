@@ -5,20 +5,23 @@
 // incident (created: false); a different report under that id is a 409.
 //
 // Group commit: reports arriving while a transaction is in flight queue up
-// and are filed together in the next one (one multi-row insert; if the
-// database refuses anything, again with each report in its own SAVEPOINT so
-// a failing report rolls back only itself; the batch's audit rows in one
-// statement too), numbered by one statement at the
-// end (the change-log counter is locked only for that statement and COMMIT),
-// so the counter lock and the commit's fsync are paid once per batch.
+// and are filed together in the next one: one read of the ids filed before,
+// the audit rows in one statement, and ONE statement that numbers and writes
+// the new incidents, their changes and timeline steps (the change-log counter
+// is locked only for that statement and COMMIT), so the counter lock and the
+// commit's fsync are paid once per batch. If the database refuses anything,
+// the batch is filed again with each report in its own SAVEPOINT, so a
+// failing report rolls back only itself.
 // Callers are answered after their batch commits. See realtime/README.md.
 import type pg from 'pg';
 import type { Incident } from '../../../shared/schemas/incident.ts';
-import type { Channel } from '../../../shared/workflow.ts';
+import type { Channel, IncidentStatus } from '../../../shared/workflow.ts';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { inTransaction, type Queryable } from '../db/repositories/db.ts';
-import { insertIncidents, numberCreated, type IncidentRecord, type NewIncident } from '../db/repositories/incidents-repository.ts';
+import {
+  insertNumbered, newIncidentRecord, numberCreated, storedIncidentIds, type IncidentRecord, type NewIncident,
+} from '../db/repositories/incidents-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
 import { badPhotoUrl, maskIncident, reportFingerprint } from '../domain/report-rules.ts';
@@ -62,6 +65,9 @@ export interface ReportsDeps {
   /** Which tier's seat a new item starts at, by level (START_TIERS; default 1 New Area, 2 town, 3 community). */
   startTiers?: StartTierTable;
 }
+
+/** Where every report starts (the column's default too, migration 003). */
+const FIRST_STATUS: IncidentStatus = 'reported';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -159,13 +165,13 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
             }
           }
         } else {
-          const inserted = new Map((await insertIncidents(tx, distinct.map((i) => batch[i].row))).map((r) => [r.id.toLowerCase(), r]));
+          // Ids filed before are answered from the stored report; the others are written once, numbered (insertNumbered).
+          const stored = await storedIncidentIds(tx, distinct.map((i) => batch[i].row.id));
           const audits: AuditRecord[] = [];
           for (const i of distinct) {
             const p = batch[i];
-            const record = inserted.get(p.row.id.toLowerCase());
-            if (record) {
-              const incident = justInserted(record, p);
+            if (!stored.has(p.row.id.toLowerCase())) {
+              const incident = justInserted(newIncidentRecord(p.row, FIRST_STATUS), p);
               audits.push(auditOf(p, incident));
               outcomes[i] = { kind: 'created', incident };
               continue;
@@ -183,18 +189,21 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
         }
         const fresh = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ o, p: batch[i] }] : []));
         if (fresh.length === 0) return;
-        // Last before COMMIT, one statement: the seq counter stays locked until then.
-        const first = await numberCreated(tx, fresh.map(({ o, p }) => ({
-          incidentId: o.incident.id, townCode: p.area.townCode, communityCode: p.area.communityCode,
+        const entries = fresh.map(({ o, p }) => ({
+          row: p.row, incidentId: o.incident.id, townCode: p.area.townCode, communityCode: p.area.communityCode,
           payload: withoutSeq(maskIncident(o.incident)), at: p.row.reportedAt, actorId: p.actor.accountId,
           actor: p.actor.username, role: p.actor.role, toStatus: o.incident.status, tier: o.incident.tier,
-        })));
+        }));
+        // Last before COMMIT, one statement: the seq counter stays locked until then. The careful path
+        // inserted its incidents already (each in its savepoint) and only numbers them.
+        const first = careful ? await numberCreated(tx, entries) : await insertNumbered(tx, entries);
         fresh.forEach(({ o }, k) => { o.incident = { ...o.incident, seq: first + k }; });
       });
     } catch (err) {
       // The batch as a whole failed: nothing of it is stored. Not yet careful: again, carefully.
       // Alone, that is this report's answer; together, each is tried again by itself.
-      if (!careful && batch.length > 1) return fileBatch(batch, true);
+      // (A lone report too: an id another writer stored meanwhile is answered there, not failed.)
+      if (!careful) return fileBatch(batch, true);
       if (batch.length === 1) return batch[0].reject(err);
       for (const p of batch) await fileBatch([p]);
       return;

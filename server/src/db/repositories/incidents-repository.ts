@@ -81,35 +81,6 @@ export async function insertIncident(tx: Queryable, n: NewIncident): Promise<Inc
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-/**
- * Inserts many in ONE statement, skipping ids that exist (a report filed
- * before); returns the rows inserted. Ids must be distinct within the call.
- */
-export async function insertIncidents(tx: Queryable, list: NewIncident[]): Promise<IncidentRecord[]> {
-  const col = <T>(f: (n: NewIncident) => T) => list.map(f);
-  // Named: parsed and planned once per connection, not once per batch.
-  const { rows } = await tx.query<Raw>({ name: 'incidents-insert-batch', text: `
-    INSERT INTO incidents AS i (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
-      reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code,
-      request_hash, reported_at, updated_at)
-    SELECT u.id, u.item_code, u.domain, u.level, u.lon, u.lat, u.grid_code, u.community_code, u.town_code, u.description,
-      u.reporter_name, u.reporter_phone_enc, u.reporter_phone_hash, u.reporter_account_id, u.channel,
-      ARRAY(SELECT jsonb_array_elements_text(u.photo_urls)), u.tier, u.sensor_code, u.request_hash, u.reported_at, u.reported_at
-    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[],
-      $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[], $16::jsonb[], $17::text[], $18::text[],
-      $19::text[], $20::timestamptz[])
-      AS u(id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description, reporter_name,
-        reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code, request_hash, reported_at)
-    ON CONFLICT (id) DO NOTHING
-    RETURNING ${COLUMNS}`, values: [
-    col((n) => n.id), col((n) => n.itemCode), col((n) => n.domain), col((n) => n.level), col((n) => n.lon), col((n) => n.lat),
-    col((n) => n.gridCode), col((n) => n.communityCode), col((n) => n.townCode), col((n) => n.description), col((n) => n.reporterName),
-    col((n) => n.reporterPhoneEnc), col((n) => n.reporterPhoneHash), col((n) => n.reporterAccountId), col((n) => n.channel),
-    col((n) => JSON.stringify(n.photoUrls)), col((n) => n.tier), col((n) => n.sensorCode), col((n) => n.requestHash), col((n) => n.reportedAt),
-  ] });
-  return rows.map(toRecord);
-}
-
 /** By id, no scope: for the services, which decide access themselves. */
 export async function findIncident(db: Queryable, id: string, lock = false): Promise<IncidentRecord | null> {
   const { rows } = await db.query<Raw>(`SELECT ${COLUMNS} FROM incidents i WHERE i.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
@@ -273,6 +244,87 @@ export async function numberCreated(tx: Queryable, entries: CreatedEntry[]): Pro
     entries.length, col((e) => e.incidentId), col((e) => e.townCode), col((e) => e.communityCode),
     col((e) => JSON.stringify(e.payload)), col((e) => e.at), col((e) => e.actorId), col((e) => e.actor), col((e) => e.role),
     col((e) => e.toStatus), col((e) => e.tier),
+  ] });
+  return Number(rows[0].first);
+}
+
+/** Of these ids, the ones already stored (lower case): reports filed before. */
+export async function storedIncidentIds(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>({ name: 'incidents-stored-ids', text: 'SELECT id FROM incidents WHERE id = ANY($1::uuid[])', values: [ids] });
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The incident a report becomes, as insertNumbered stores it: every column
+ * it writes is set here, so the answer and the pushed payload are exactly the
+ * stored row, without reading it back.
+ */
+export function newIncidentRecord(n: NewIncident, status: IncidentStatus): IncidentRecord {
+  const at = n.reportedAt.toISOString();
+  return {
+    id: n.id.toLowerCase(), itemCode: n.itemCode, domain: n.domain, level: n.level, lon: n.lon, lat: n.lat, gridCode: n.gridCode,
+    communityCode: n.communityCode, townCode: n.townCode, description: n.description, reporterName: n.reporterName,
+    reporterPhoneEnc: n.reporterPhoneEnc, reporterAccountId: n.reporterAccountId, channel: n.channel, photoUrls: [...n.photoUrls],
+    status, tier: n.tier, unitCode: null, supervised: false, overdue: false, sensorCode: n.sensorCode, alertIds: [], version: 1,
+    requestHash: n.requestHash, reportedAt: at, updatedAt: at, seq: 0,
+  };
+}
+
+/** A new incident and its first change, for insertNumbered. */
+export interface NumberedEntry extends CreatedEntry {
+  row: NewIncident;
+}
+
+/**
+ * Inserts a batch of new incidents already numbered, in ONE statement: bumps
+ * the change-log counter by their count and writes each incident with its
+ * last_seq, its `incident:created` change and its `reported` timeline step
+ * (seqs base+1 .. base+n in the given order). Ids must be new (checked with
+ * storedIncidentIds in the same transaction): one that exists after all fails
+ * the statement, and the caller files the batch again carefully. Compared with
+ * inserting first and numbering after (numberCreated), no row is written twice (that UPDATE was a
+ * second row version and nine index entries per incident). Call it last,
+ * just before COMMIT: the counter row stays locked until then. Returns the first seq.
+ */
+export async function insertNumbered(tx: Queryable, entries: NumberedEntry[]): Promise<number> {
+  for (const e of entries) checkChangePayload('incident:created', e.payload);
+  const col = <T>(f: (e: NumberedEntry) => T) => entries.map(f);
+  const { rows } = await tx.query<{ first: string }>({ name: 'incidents-insert-numbered', text: `
+    WITH bump AS (UPDATE change_counter SET last_seq = last_seq + $1 RETURNING last_seq - $1 AS base),
+    input AS (
+      SELECT u.*, bump.base + u.ord AS seq
+      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[], $8::text[], $9::text[], $10::text[],
+        $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::text[], $17::jsonb[], $18::text[], $19::text[],
+        $20::text[], $21::timestamptz[], $22::text[], $23::jsonb[], $24::bigint[], $25::text[], $26::text[], $27::timestamptz[])
+        WITH ORDINALITY AS u(id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description, reporter_name,
+          reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code, request_hash, reported_at,
+          status, payload, actor_id, actor, role, at, ord), bump
+    ),
+    incident AS (
+      INSERT INTO incidents (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
+        reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, status, tier, unit_code,
+        supervised, overdue, sensor_code, alert_ids, version, request_hash, reported_at, updated_at, last_seq)
+      SELECT id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
+        reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel,
+        ARRAY(SELECT jsonb_array_elements_text(photo_urls)), status, tier, NULL, false, false, sensor_code, '{}', 1,
+        request_hash, reported_at, reported_at, seq
+      FROM input ORDER BY seq
+    ),
+    log AS (
+      INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
+      SELECT seq, 'incident:created', at, town_code, community_code, id::text, payload FROM input ORDER BY seq
+    ),
+    steps AS (
+      INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
+      SELECT id, at, actor_id, actor, role, 'reported', NULL, status, tier, NULL, NULL, seq FROM input ORDER BY seq
+    )
+    SELECT base + 1 AS first FROM bump`, values: [
+    entries.length, col((e) => e.row.id), col((e) => e.row.itemCode), col((e) => e.row.domain), col((e) => e.row.level),
+    col((e) => e.row.lon), col((e) => e.row.lat), col((e) => e.row.gridCode), col((e) => e.row.communityCode), col((e) => e.row.townCode),
+    col((e) => e.row.description), col((e) => e.row.reporterName), col((e) => e.row.reporterPhoneEnc), col((e) => e.row.reporterPhoneHash),
+    col((e) => e.row.reporterAccountId), col((e) => e.row.channel), col((e) => JSON.stringify(e.row.photoUrls)), col((e) => e.row.tier),
+    col((e) => e.row.sensorCode), col((e) => e.row.requestHash), col((e) => e.row.reportedAt), col((e) => e.toStatus),
+    col((e) => JSON.stringify(e.payload)), col((e) => e.actorId), col((e) => e.actor), col((e) => e.role), col((e) => e.at),
   ] });
   return Number(rows[0].first);
 }
