@@ -59,7 +59,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- children over IPC ----
 
-function child<In, Out extends { type: string }>(file: string): { proc: ChildProcess; send(m: In): void; next<T extends Out>(type: T['type']): Promise<T> } {
+export function child<In, Out extends { type: string }>(file: string): { proc: ChildProcess; send(m: In): void; next<T extends Out>(type: T['type']): Promise<T> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // Messages nobody waits for yet are kept: a child may answer before the parent asks.
   const early: Out[] = [];
@@ -97,7 +97,7 @@ interface PhaseResult {
   failed: number;
   postMs: Percentiles;
   push: { latency: Percentiles; expected: number; delivered: number; duplicates: number };
-  cpu: { own: number; descendants: number; runQueue: number; bench: number };
+  cpu: { own: number; descendants: number; runQueue: number; bench: number; screens: number };
   /** Where the database connections waited (pg_stat_activity), when profiled. */
   profile?: PgProfile;
 }
@@ -108,7 +108,7 @@ function percentilesOf(values: number[]): Percentiles {
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
 }
 
-function reportFactory(data: NewAreaData) {
+export function reportFactory(data: NewAreaData) {
   const rng = seededRng('bench-live');
   const mix = new ReportMix({ level1Share: DEMO_LEVEL1_SHARE });
   const places = new PlacePicker(data.grids);
@@ -203,9 +203,11 @@ async function measure(
     const postMs: number[] = [];
     const sampler = profile(pgClient);
     const before = sampleCpu(product.pid);
+    const screensBefore = sampleCpu(screens.proc.pid!);
     const benchBefore = process.cpuUsage();
     const { failed, seconds } = await load(sent, postMs);
     const after = sampleCpu(product.pid);
+    const screensShare = cpuShare(screensBefore, sampleCpu(screens.proc.pid!)).own;
     const benchCpu = process.cpuUsage(benchBefore);
     const pgProfile = await sampler.stop();
     await sleep(GRACE_MS);
@@ -215,7 +217,7 @@ async function measure(
     const share = cpuShare(before, after);
     const result: PhaseResult = {
       label, offeredPerSec, ingestedPerSec: sent.length / seconds, ok: sent.length, failed, postMs: percentilesOf(postMs), push,
-      cpu: { ...share, bench: (benchCpu.user + benchCpu.system) / 1e6 / seconds }, profile: pgProfile,
+      cpu: { ...share, bench: (benchCpu.user + benchCpu.system) / 1e6 / seconds, screens: screensShare }, profile: pgProfile,
     };
     console.log(`${label}: ${formatRate(result.ingestedPerSec)} reports/s, push p50 ${push.latency.p50.toFixed(1)} ms p99 ${push.latency.p99.toFixed(1)} ms, ` +
       `delivered ${push.delivered}/${push.expected}, server ${(share.own * 100).toFixed(0)}% PG ${(share.descendants * 100).toFixed(0)}% of a core`);
@@ -408,23 +410,23 @@ function report(r: {
   const row = (p: PhaseResult) =>
     `| ${p.label} | ${p.offeredPerSec ? formatRate(p.offeredPerSec) : '–'} | **${formatRate(p.ingestedPerSec)}** | ${p.failed} | ${ms(p.postMs.p50)} / ${ms(p.postMs.p99)} | ` +
     `**${ms(p.push.latency.p50)} / ${ms(p.push.latency.p99)}** (max ${ms(p.push.latency.max)}) | ${p.push.delivered.toLocaleString('en-US')} / ${p.push.expected.toLocaleString('en-US')} | ` +
-    `${pct(p.cpu.own)} | ${pct(p.cpu.runQueue)} | ${pct(p.cpu.descendants)} | ${pct(p.cpu.bench)} |`;
+    `${pct(p.cpu.own)} | ${pct(p.cpu.runQueue)} | ${pct(p.cpu.descendants)} | ${pct(p.cpu.bench)} | ${pct(p.cpu.screens)} |`;
   const markdown = [
     `The product as \`npm start\` runs it (server/src/main.ts, embedded PostgreSQL) in a child process; ${SCREENS.kiosks + SCREENS.districtDuty + 5 * SCREENS.perTown} screens`,
     `(socket.io-client, websocket) in a second child: ${SCREENS.kiosks} kiosks and ${SCREENS.districtDuty} duty officers subscribed to the district, ${SCREENS.perTown} duty officers per town`,
     `subscribed to their town, so each report is pushed to ${SCREENS.kiosks + SCREENS.districtDuty + SCREENS.perTown} screens. Reports (catalogue mix, points inside their grids, the feed's model)`,
     `are POSTed to /api/v1/reports by this process over ${POSTING_SESSIONS} duty-officer sessions; push latency is from just before the POST to the`,
     '`incident:created` event at each screen (wall clock, shared by the processes). CPU is the share of one core read from /proc:',
-    'the product\'s Node process ("server") and its PostgreSQL processes ("PG") separately; "bench" is this load generator. All on the same 2 cores,',
+    'the product\'s Node process ("server") and its PostgreSQL processes ("PG") separately; "bench" is this load generator, "screens" the 100 screens\' process. All on the same 2 cores,',
     `shared with whatever else ran: 1-minute load average ${loadBefore.toFixed(1)} when the run began, ${os.loadavg()[0].toFixed(1)} at its end.`,
     '',
     '"server waited" is the share of the phase the server\'s event-loop thread spent runnable but waiting for a CPU (/proc/PID/schedstat).',
     '',
-    '| phase | offered / s | ingested / s | failed | POST p50 / p99 ms | push p50 / p99 ms | pushes delivered | server CPU | server waited | PG CPU | bench CPU |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| phase | offered / s | ingested / s | failed | POST p50 / p99 ms | push p50 / p99 ms | pushes delivered | server CPU | server waited | PG CPU | bench CPU | screens CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.phases.map(row),
     '',
-    'Where the database connections were during each phase (pg_stat_activity sampled every ~10 ms; mean connections per sample in each state):',
+    'Where the database connections were during each phase (pg_stat_activity sampled every ~50 ms, few enough not to show in PG CPU; mean connections per sample in each state):',
     '',
     ...r.phases.map((p) => `- ${p.label}: ${(p.profile?.states ?? []).slice(0, 5).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}`),
     '',

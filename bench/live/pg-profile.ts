@@ -1,5 +1,5 @@
 // Where the product's database connections spend their time under load:
-// pg_stat_activity sampled every few milliseconds, counted by wait event.
+// pg_stat_activity sampled every 50 ms, counted by wait event.
 // "Lock: transactionid" is a writer queued behind another's row lock (the
 // change-log counter row), "IO: WALSync" a commit waiting for its fsync,
 // "Client: ClientRead" the server waiting for the Node process, "CPU" a
@@ -15,16 +15,16 @@ export interface PgProfile {
   states: [string, number][];
 }
 
-export async function connectToCluster(pgDataDir: string): Promise<pg.Client> {
+export async function connectToCluster(pgDataDir: string, database = 'postgres'): Promise<pg.Client> {
   const password = readFileSync(join(pgDataDir, 'app-password.secret'), 'utf8').trim();
   const port = Number(readFileSync(join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database });
   await client.connect();
   return client;
 }
 
 /** Samples until stop() is called. */
-export function profile(client: pg.Client, everyMs = 10): { stop(): Promise<PgProfile> } {
+export function profile(client: pg.Client, everyMs = 50): { stop(): Promise<PgProfile> } {
   const counts = new Map<string, number>();
   let samples = 0;
   let running = true;

@@ -12,15 +12,25 @@ export const DEMO_PASSWORD = 'Demo@2026!';
 
 export interface RunningProductChild {
   url: string;
+  /** Where its data lives (pgdata inside). */
+  dir: string;
   pid: number;
   /** The embedded PostgreSQL's throwaway data directory (for the diagnostic profile). */
   pgDataDir: string;
-  stop(): Promise<void>;
+  /** Stops the product; its data directory is removed unless `keep` (a profiling run restarts on it). */
+  stop(keep?: boolean): Promise<void>;
 }
 
-export async function startProductChild(extraEnv: Record<string, string> = {}): Promise<RunningProductChild> {
-  const dir = mkdtempSync(join(tmpdir(), 'gcc-bench-live-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
+export interface ProductChildOptions {
+  /** Start on this directory (a kept one) instead of a new throwaway one. */
+  dir?: string;
+  /** Node flags for the product's process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export async function startProductChild(extraEnv: Record<string, string> = {}, options: ProductChildOptions = {}): Promise<RunningProductChild> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gcc-bench-live-'));
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'server/src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -50,12 +60,13 @@ export async function startProductChild(extraEnv: Record<string, string> = {}): 
   });
   return {
     url,
+    dir,
     pid: child.pid!,
     pgDataDir: join(dir, 'pgdata'),
-    async stop() {
+    async stop(keep = false) {
       child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       // Anything the server logged while under load (warnings, errors) is worth a look.
       const problems = output.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
       if (problems.length) console.log(`server logged ${problems.length} warnings/errors; first: ${problems[0].slice(0, 300)}`);
