@@ -134,10 +134,11 @@ export class ScreenLoad {
     }
   }
 
-  private run(kind: Kind, work: Promise<boolean>): void {
+  /** `work` resolves true (done), false (refused or failed) or null (nothing to do yet: counted as skipped). */
+  private run(kind: Kind, work: Promise<boolean | null>): void {
     this.inFlight++;
     const p = work.then(
-      (ok) => { if (ok) this.counts[kind].ok++; else this.counts[kind].failed++; },
+      (ok) => { if (ok === null) this.counts[kind].skipped++; else if (ok) this.counts[kind].ok++; else this.counts[kind].failed++; },
       () => { this.counts[kind].failed++; },
     ).finally(() => {
       this.inFlight--;
@@ -146,7 +147,7 @@ export class ScreenLoad {
     this.pending.add(p);
   }
 
-  private async step(kind: 'create' | 'accept' | 'close'): Promise<boolean> {
+  private async step(kind: 'create' | 'accept' | 'close'): Promise<boolean | null> {
     if (kind === 'create') {
       const incident = await this.fileReport();
       if (incident) this.reported.push(track(incident));
@@ -154,7 +155,7 @@ export class ScreenLoad {
     }
     const queue = kind === 'accept' ? this.reported : this.accepted;
     const item = queue.shift();
-    if (!item) return false;
+    if (!item) return null;
     const session = await this.api.session(seatAccount(item));
     const body = kind === 'accept' ? { expectedVersion: item.version } : { expectedVersion: item.version, reason: '压测结案：已现场核实' };
     const res = await this.api.request<ActionResult & ActionError>('POST', `api/v1/incidents/${item.id}/${kind}`, session, body);
