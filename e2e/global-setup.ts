@@ -24,6 +24,11 @@ declare module 'vitest' {
     kioskToken: string;
     /** An account that must change its password at first sign-in. */
     newcomer: { username: string; password: string };
+    /**
+     * One account per administrator role with a known TOTP secret (the demo ones enrol a secret at
+     * first sign-in that only the test which enrolled them knows): for admin.e2e.test.ts.
+     */
+    admins: Record<'sysadmin' | 'secadmin' | 'auditor', { username: string; password: string; totpSecret: string }>;
   }
 }
 
@@ -53,6 +58,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kioskToken', (await product.app.accounts.issueDemoKioskToken())!);
   await createAccount(product.app, { username: 'e2e.newcomer', role: 'district_duty', mustChangePassword: true });
   project.provide('newcomer', { username: 'e2e.newcomer', password: TEST_PASSWORD });
+  const admin = async (role: 'sysadmin' | 'secadmin' | 'auditor') => {
+    const made = await createAccount(product.app, { username: `e2e.${role}`, role });
+    return { username: made.username, password: made.password, totpSecret: made.totpSecret! };
+  };
+  project.provide('admins', { sysadmin: await admin('sysadmin'), secadmin: await admin('secadmin'), auditor: await admin('auditor') });
   return async () => {
     await product.close();
     await rm(pgDataDir, { recursive: true, force: true });
