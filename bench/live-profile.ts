@@ -16,6 +16,7 @@ import { child, reportFactory } from './live.bench.ts';
 import { cpuShare, sampleCpu } from './live/proc-cpu.ts';
 import { signIn, startProductChild } from './live/product-child.ts';
 import { connectToCluster } from './live/pg-profile.ts';
+import { postJson } from './live/http-post.ts';
 import type { FromScreens, ScreenSpec, ToScreens } from './live/screens-child.ts';
 
 const DATA = fileURLToPath(new URL('../data/generated/newarea.json', import.meta.url));
@@ -66,9 +67,15 @@ await app.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 const { url } = product;
 const screens = child<ToScreens, FromScreens>(SCREENS_CHILD);
 const specs: ScreenSpec[] = [];
-for (let i = 0; i < 40; i++) specs.push({ cookie: (await signIn(url, 'kiosk.district')).cookie, scope: { level: 'district' } });
-for (let i = 0; i < 10; i++) specs.push({ cookie: (await signIn(url, 'duty.district')).cookie, scope: { level: 'district' } });
-for (const town of data.towns) for (let i = 0; i < 10; i++) specs.push({ cookie: (await signIn(url, `duty.${town.code}`)).cookie, scope: { level: 'town', townCode: town.code } });
+// One session per account, shared by its screens (as the live bench does).
+const kiosk = (await signIn(url, 'kiosk.district')).cookie;
+const districtDuty = (await signIn(url, 'duty.district')).cookie;
+for (let i = 0; i < 40; i++) specs.push({ cookie: kiosk, scope: { level: 'district' } });
+for (let i = 0; i < 10; i++) specs.push({ cookie: districtDuty, scope: { level: 'district' } });
+for (const town of data.towns) {
+  const townDuty = (await signIn(url, `duty.${town.code}`)).cookie;
+  for (let i = 0; i < 10; i++) specs.push({ cookie: townDuty, scope: { level: 'town', townCode: town.code } });
+}
 const ready = screens.next<Extract<FromScreens, { type: 'ready' }>>('ready');
 screens.send({ type: 'connect', url, screens: specs });
 await ready;
@@ -80,10 +87,7 @@ let failed = 0;
 const post = async () => {
   const { body } = next();
   const s = posters[turn++ % posters.length];
-  const res = await fetch(new URL('api/v1/reports', url), {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf }, body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
+  const res = await postJson(new URL('api/v1/reports', url), { cookie: s.cookie, 'x-csrf-token': s.csrf }, body);
   if (res.status === 201) ok += 1;
   else failed += 1;
 };
