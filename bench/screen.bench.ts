@@ -42,6 +42,19 @@ export function minutesArg(argv: readonly string[]): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A screen that has fallen behind (the baseline: a backlog of pushes, each a
+ * setData) answers the benchmark's reads late: a read gets this long, then
+ * the minute goes on without it, so the clock stays the wall's.
+ */
+const READ_TIMEOUT_MS = 20_000;
+
+/** The value, or null when it did not come in time (the promise keeps running). */
+function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  return Promise.race([work.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
 
 /** Open incidents the API gives the kiosk, paged to the end: what a fresh screen must show. */
 async function openOnServer(api: Api, cookie: string): Promise<number> {
@@ -111,21 +124,26 @@ export default {
       const started = performance.now();
       let previousOk = 0;
       const whole = Math.ceil(minutes);
+      let previousAt = started;
       for (let minute = 1; minute <= whole; minute++) {
         const until = started + Math.min(minute, minutes) * MINUTE_MS;
         await sleep(Math.max(0, until - performance.now()));
         const okNow = Object.values(load.counts).reduce((a, c) => a + c.ok, 0);
-        const updatesPerS = (okNow - previousOk) / ((Math.min(minute, minutes) - (minute - 1)) * 60);
+        const at = performance.now();
+        const updatesPerS = ((okNow - previousOk) * 1000) / (at - previousAt);
         previousOk = okNow;
-        for (const t of tracked) await sampleMinute(t, minute, updatesPerS, minute % HEAP_EVERY_MINUTES === 0 && minute < minutes);
+        previousAt = at;
+        const heapNow = minute % HEAP_EVERY_MINUTES === 0 && minute < minutes;
+        await Promise.all(tracked.map((t) => sampleMinute(t, minute, updatesPerS, heapNow)));
         const [a, b] = tracked.map((t) => t.minutes[t.minutes.length - 1]);
-        console.log(`minute ${minute}: ${updatesPerS.toFixed(1)} updates/s; lag p99 ${a.lagP99} vs ${b.lagP99} ms (ours vs setData); ${JSON.stringify(load.counts)}`);
+        console.log(`minute ${minute} (${((performance.now() - started) / 60_000).toFixed(1)} min): ${updatesPerS.toFixed(1)} updates/s; lag p99 ${a.lagP99} vs ${b.lagP99} ms (ours vs setData); ${JSON.stringify(load.counts)}`);
       }
       await load.stop();
       // Long tasks are binned by the minute they started; the observer may deliver late, so read them all now.
       await sleep(5_000);
       for (const t of tracked) {
-        const final = await t.probe.read();
+        const final = await within(t.probe.read(), 180_000);
+        if (!final) throw new Error(`the ${t.probe.label} screen did not answer within 3 minutes after the load stopped`);
         for (const row of t.minutes) {
           row.longTaskMs = final.longTaskMs[row.minute - 1] ?? 0;
           row.longTasks = final.longTasks[row.minute - 1] ?? 0;
@@ -141,8 +159,9 @@ export default {
         } catch {
           // reported below as a mismatch
         }
-        onMaps.push((await t.probe.read()).layer.features);
-        t.heaps.push({ minute: minutes, heap: await t.probe.heap() });
+        onMaps.push((await within(t.probe.read(), 60_000))?.layer.features ?? NaN);
+        const heap = await within(t.probe.heap(), 120_000);
+        if (heap) t.heaps.push({ minute: minutes, heap });
       }
       mkdirSync(SHOTS, { recursive: true });
       const shots: string[] = [];
@@ -173,21 +192,27 @@ export default {
   },
 } satisfies Bench;
 
-/** Closes one minute of a screen (lag, messages); on heap minutes forces a GC, whose long task is left out. */
+/**
+ * Closes one minute of a screen (lag, messages); on heap minutes forces a GC,
+ * whose long task is left out. A screen that does not answer in time gets a
+ * row without lag (its long tasks are read at the end, binned by start time).
+ */
 async function sampleMinute(t: Tracked, minute: number, updatesPerS: number, heapNow: boolean): Promise<void> {
-  const now = await t.probe.read();
+  const now = await within(t.probe.read(), READ_TIMEOUT_MS);
   t.minutes.push({
     minute,
     updatesPerS,
-    longTaskMs: now.longTaskMs[minute - 1] ?? 0,
-    longTasks: now.longTasks[minute - 1] ?? 0,
-    messages: now.messages - t.messagesBefore,
-    lagP50: histogramQuantile(now.lag, now.lagOver, 0.5),
-    lagP99: histogramQuantile(now.lag, now.lagOver, 0.99),
-    lagMax: histogramMax(now.lag, now.lagOver),
+    longTaskMs: now?.longTaskMs[minute - 1] ?? 0,
+    longTasks: now?.longTasks[minute - 1] ?? 0,
+    messages: now ? now.messages - t.messagesBefore : NaN,
+    lagP50: now ? histogramQuantile(now.lag, now.lagOver, 0.5) : NaN,
+    lagP99: now ? histogramQuantile(now.lag, now.lagOver, 0.99) : NaN,
+    lagMax: now ? histogramMax(now.lag, now.lagOver) : NaN,
+    answered: now !== null,
   });
-  t.messagesBefore = now.messages;
+  if (now) t.messagesBefore = now.messages;
   if (!heapNow) return;
-  t.heaps.push({ minute, heap: await t.probe.heap() });
-  await t.probe.read(); // the GC's lag belongs to no minute
+  const heap = await within(t.probe.heap(), READ_TIMEOUT_MS * 3);
+  if (heap) t.heaps.push({ minute, heap });
+  await within(t.probe.read(), READ_TIMEOUT_MS); // the GC's lag belongs to no minute
 }

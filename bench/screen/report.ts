@@ -14,6 +14,8 @@ export interface MinuteRow {
   lagP50: number;
   lagP99: number;
   lagMax: number;
+  /** False when the screen did not answer the minute's read in time (it was behind). */
+  answered: boolean;
 }
 
 export interface VariantResult {
@@ -61,9 +63,10 @@ function summaryOf(v: VariantResult) {
     ltMean: mean(lt),
     ltWorst: Math.max(...lt),
     ltCount: v.minutes.reduce((a, m) => a + m.longTasks, 0),
-    lagP50: median(v.minutes.map((m) => m.lagP50)),
-    lagP99: median(v.minutes.map((m) => m.lagP99)),
-    lagWorst: Math.max(...v.minutes.map((m) => m.lagMax)),
+    lagP50: median(v.minutes.filter((m) => m.answered).map((m) => m.lagP50)),
+    lagP99: median(v.minutes.filter((m) => m.answered).map((m) => m.lagP99)),
+    lagWorst: Math.max(...v.minutes.filter((m) => m.answered).map((m) => m.lagMax)),
+    unanswered: v.minutes.filter((m) => !m.answered).length,
     heapStart: first.usedMB,
     heapEnd: last.usedMB,
     nodes: [first.nodes, last.nodes],
@@ -103,6 +106,7 @@ export function renderReport(run: ScreenRun): BenchResult {
     `| script time, ms per minute | ${f0(o.scriptPerMin)} | ${f0(b.scriptPerMin)} | ${ratio(b.scriptPerMin, o.scriptPerMin)} |`,
     `| event-to-frame lag p50 / p99 (median of minutes), ms | ${f0(o.lagP50)} / ${f0(o.lagP99)} | ${f0(b.lagP50)} / ${f0(b.lagP99)} | |`,
     `| event-to-frame lag, worst, ms | ${f0(o.lagWorst)} | ${f0(b.lagWorst)} | |`,
+    `| minutes whose read the screen did not answer within 20 s (it was behind) | ${o.unanswered} | ${b.unanswered} | |`,
     `| JS heap after GC, start → end (MB) | ${f1(o.heapStart)} → ${f1(o.heapEnd)} | ${f1(b.heapStart)} → ${f1(b.heapEnd)} | |`,
     `| JS heap growth (MB) | ${f1(o.heapEnd - o.heapStart)} | ${f1(b.heapEnd - b.heapStart)} | |`,
     `| DOM nodes, start → end | ${f0(o.nodes[0])} → ${f0(o.nodes[1])} | ${f0(b.nodes[0])} → ${f0(b.nodes[1])} | |`,
@@ -118,7 +122,8 @@ export function renderReport(run: ScreenRun): BenchResult {
     '',
     `| minute | ${run.results.map((r) => r.key).join(' | ')} |`,
     `| --- | ${run.results.map(() => '---').join(' | ')} |`,
-    ...ours.heaps.map((h, i) => `| ${h.minute} | ${run.results.map((r) => f1(r.heaps[i]?.heap.usedMB ?? NaN)).join(' | ')} |`),
+    ...[...new Set(run.results.flatMap((r) => r.heaps.map((h) => h.minute)))].sort((x, y) => x - y)
+      .map((minute) => `| ${minute} | ${run.results.map((r) => f1(r.heaps.find((h) => h.minute === minute)?.heap.usedMB ?? NaN)).join(' | ')} |`),
     '',
     `Per minute (long tasks in ms; lag = from a WebSocket message's arrival to the next animation frame, p99 in ms):`,
     '',
@@ -126,7 +131,8 @@ export function renderReport(run: ScreenRun): BenchResult {
     `| --- | --- | --- | --- | --- | --- |`,
     ...ours.minutes.map((m, i) => {
       const n = base.minutes[i];
-      return `| ${m.minute} | ${f1(m.updatesPerS)} | ${f0(m.longTaskMs)} | ${f0(n?.longTaskMs ?? NaN)} | ${f0(m.lagP99)} | ${f0(n?.lagP99 ?? NaN)} |`;
+      const lag = (r: MinuteRow | undefined) => (r?.answered ? f0(r.lagP99) : 'no answer');
+      return `| ${m.minute} | ${f1(m.updatesPerS)} | ${f0(m.longTaskMs)} | ${f0(n?.longTaskMs ?? NaN)} | ${lag(m)} | ${lag(n)} |`;
     }),
     '',
     `Method: long tasks from \`PerformanceObserver('longtask')\` (tasks over 50 ms), summed per minute; binned by the minute they started in; the forced GCs of the heap samples are left out. CPU and resident memory of each browser's processes from CDP \`SystemInfo.getProcessInfo\` and /proc. ` +
