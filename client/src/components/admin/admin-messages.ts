@@ -56,6 +56,7 @@ export const adminZhCN = {
     search: '搜索用户名或姓名',
     allRoles: '全部角色',
     allStatuses: '全部状态',
+    allScopes: '全部范围',
     statuses: { active: '正常', disabled: '已停用', locked: '已锁定', mustChange: '待改密码' },
     create: '新建账号',
     columns: {
@@ -164,6 +165,7 @@ export const adminZhCN = {
     badAction: '操作类型只能包含小写字母、点和连字符',
     badRange: '起始时间须早于截止时间',
     columns: { at: '时间', actor: '操作人', role: '角色', sourceIp: '来源地址', action: '操作', target: '对象', result: '结果', detail: '说明' },
+    changes: '变更内容',
     before: '变更前',
     after: '变更后',
     scope: '操作人数据范围：{scope}',
@@ -230,6 +232,7 @@ export const adminEn: AdminMessages = {
     search: 'Search username or name',
     allRoles: 'All roles',
     allStatuses: 'Any status',
+    allScopes: 'Any scope',
     statuses: { active: 'active', disabled: 'disabled', locked: 'locked', mustChange: 'must change password' },
     create: 'New account',
     columns: {
@@ -338,6 +341,7 @@ export const adminEn: AdminMessages = {
     badAction: 'The action may hold only lower-case letters, dots and hyphens',
     badRange: 'The start must lie before the end',
     columns: { at: 'Time', actor: 'Actor', role: 'Role', sourceIp: 'Source address', action: 'Action', target: 'Target', result: 'Result', detail: 'Detail' },
+    changes: 'What changed',
     before: 'Before',
     after: 'After',
     scope: 'Actor\'s data scope: {scope}',

@@ -4,7 +4,7 @@ import { ROLES } from '../../../../shared/schemas/auth.ts';
 import { allowedScopeLevels, isAdminRole, roleNeeds as serverRoleNeeds } from '../../../../server/src/domain/roles.ts';
 import { passwordProblems } from '../../../../server/src/domain/password-policy.ts';
 import { ApiRequestError } from '../../api/http.ts';
-import { ASSIGNABLE_ROLES, accountStatuses, errorText, generatePassword, meetsPolicy, roleNeeds, scopeLevelsFor, USERNAME_PATTERN } from './admin-rules.ts';
+import { ASSIGNABLE_ROLES, accountStatuses, changedFields, errorText, generatePassword, meetsPolicy, roleNeeds, scopeLevelsFor, USERNAME_PATTERN } from './admin-rules.ts';
 
 describe('the account forms mirror the server', () => {
   it('offer the scope levels and the unit / grid the server asks of each role', () => {
@@ -70,5 +70,29 @@ describe('errorText', () => {
     expect(errorText(t, new ApiRequestError(500, null))).toBe('admin.errors.other {"status":500,"message":""}');
     expect(errorText(t, new ApiRequestError(0, null))).toBe('admin.errors.network {}');
     expect(errorText(t, new Error('boom'))).toBe('admin.errors.network {}');
+  });
+});
+
+describe('changedFields', () => {
+  it('names the fields a permission change changed, nested values compared whole', () => {
+    const before = { username: 'a', role: 'town_duty', scope: { level: 'town', townCode: '321171001' }, disabled: false };
+    const after = { username: 'a', role: 'leader', scope: { level: 'town', townCode: '321171002' }, disabled: false };
+    expect(changedFields(before, after)).toEqual([
+      { field: 'role', before: 'town_duty', after: 'leader' },
+      { field: 'scope', before: before.scope, after: after.scope },
+    ]);
+  });
+
+  it('has nothing to say when either side is missing or not an object', () => {
+    expect(changedFields(null, { a: 1 })).toEqual([]);
+    expect(changedFields({ a: 1 }, undefined)).toEqual([]);
+    expect(changedFields([1], [2])).toEqual([]);
+  });
+
+  it('lists a field that appeared or went', () => {
+    expect(changedFields({ locked: true }, { locked: false, failedAttempts: 0 })).toEqual([
+      { field: 'locked', before: true, after: false },
+      { field: 'failedAttempts', before: undefined, after: 0 },
+    ]);
   });
 });

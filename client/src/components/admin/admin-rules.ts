@@ -84,3 +84,19 @@ export function formatTime(locale: string, iso: string | null | undefined, secon
     year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hour12: false,
   }).format(new Date(iso));
 }
+
+export interface FieldChange { field: string; before: unknown; after: unknown }
+
+/**
+ * What an audit row's before/after changed, field by field (top level), so
+ * the auditor sees "role: town_duty → leader" first and the full JSON below.
+ * Rows without two objects (a creation, a revocation) have no field changes.
+ */
+export function changedFields(before: unknown, after: unknown): FieldChange[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(before) || !isObject(after)) return [];
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return fields
+    .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+    .map((f) => ({ field: f, before: before[f], after: after[f] }));
+}
