@@ -33,6 +33,9 @@ async function open(username: string, hash: string): Promise<Page> {
   tracked.page.setDefaultTimeout(90_000); // a loaded CI machine: slow, not stuck
   await tracked.page.goto(`${baseUrl}#${hash}`);
   await submitLoginForm(tracked.page, username, demoPassword);
+  // The console opens its first item with a mini-map; building it in software GL on a
+  // busy machine holds the page for minutes, and input sent meanwhile hangs.
+  await tracked.page.waitForSelector('[data-testid="mini-map"][data-geo-state="ready"] [data-testid="map"][data-map-idle="true"]', { timeout: 600_000 });
   return tracked.page;
 }
 
@@ -85,7 +88,7 @@ describe('duty console and unit desk', () => {
       }
       throw err;
     }
-  }, 900_000); // it took ~10 min on a 2-core machine under a load of 20
+  }, 2_700_000); // ~10 min on a 2-core machine under a load of 20, more with the consoles' mini-maps
 });
 
 async function loop(): Promise<void> {
