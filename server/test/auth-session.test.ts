@@ -1,6 +1,6 @@
 // Signing in and out, the session cookie, idle timeout, lockout, password
 // policy and forced change, TOTP, written as the attacks they defend against.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
 import { createAccount, login, manualClock, signIn, signedIn, TEST_PASSWORD } from './helpers/sign-in.ts';
 import { totpCode } from '../src/domain/totp.ts';
@@ -102,6 +102,25 @@ describe('sessions end', () => {
     expect((await client.request('GET', '/api/v1/auth/me')).statusCode).toBe(401);
     const [row] = await sql<{ end_reason: string }>(db.url, "SELECT end_reason FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'idle.one'");
     expect(row.end_reason).toBe('idle');
+  });
+
+  it('writes last-seen once for a burst of parallel requests of one session, and still keeps it alive', async () => {
+    const client = await signedIn(app, { username: 'burst.one', role: 'leader' });
+    const lastSeen = async () => (await sql<{ at: Date }>(db.url,
+      "SELECT s.last_seen_at AS at FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'burst.one' AND s.ended_at IS NULL"))[0].at;
+    const signedInAt = await lastSeen();
+    clock.advance(5 * 60_000);
+    const touch = vi.spyOn(app.repos.sessions, 'touch');
+    try {
+      const codes = await Promise.all(Array.from({ length: 20 }, () => client.request('GET', '/api/v1/auth/me').then((r) => r.statusCode)));
+      expect(codes.every((c) => c === 200)).toBe(true);
+      expect(touch).toHaveBeenCalledTimes(1);
+    } finally {
+      touch.mockRestore();
+    }
+    expect((await lastSeen()).getTime()).toBe(signedInAt.getTime() + 5 * 60_000);
+    clock.advance(29 * 60_000);
+    expect((await client.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
   });
 
   it('sign-out ends the session on the server: the old cookie is useless afterwards', async () => {

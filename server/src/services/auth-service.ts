@@ -64,6 +64,22 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
 
   const announce = (ended: SessionEnded) => events.emit('sessionEnded', ended);
 
+  // When this process last wrote each session's last_seen_at. Requests of one
+  // session arriving together all read the same old time; without this each
+  // of them would UPDATE the same row and queue on its lock (a duty desk or a
+  // gateway posting in parallel). One write per session per step is enough
+  // for an idle timeout counted in minutes.
+  const touched = new Map<string, Date>();
+  function touchOnce(sessionId: string, seenAt: Date, at: Date): Promise<void> | undefined {
+    const mine = touched.get(sessionId);
+    const last = mine && mine > seenAt ? mine : seenAt;
+    if (!shouldTouch(last, at)) return undefined;
+    // Bounded: forget everything now and then rather than keep ended sessions (the cost is one extra write each).
+    if (touched.size >= 10_000) touched.clear();
+    touched.set(sessionId, at);
+    return repos.sessions.touch(sessionId, at);
+  }
+
   function userPrincipal(user: UserRecord, sessionId: string, viaCookie: boolean): Principal {
     return {
       sessionId,
@@ -183,7 +199,7 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
         }
         return null;
       }
-      if (shouldTouch(session.lastSeenAt, at)) await repos.sessions.touch(session.id, at);
+      await touchOnce(session.id, session.lastSeenAt, at);
       return owner ? userPrincipal(owner, session.id, viaCookie) : kioskPrincipal(kiosk!, session.id, viaCookie);
     },
 
