@@ -232,6 +232,9 @@ describe('the audit administrator', () => {
     await page.waitForSelector(grant);
     await page.waitForSelector(`[data-audit-action="account.create"][data-audit-actor="${admins.sysadmin.username}"]`);
     await page.click(grant);
+    // What changed first, in words (the scope by its place names), then the full before and after.
+    await waitForText(page, '[data-testid="audit-changes"] [data-field="scope"]', '丁卯街道 → 大港街道');
+    expect(await text(page, '[data-testid="audit-changes"] [data-field="role"]')).toContain('town_duty → leader');
     expect(JSON.parse(await text(page, '[data-testid="audit-before"]'))).toMatchObject({ username: NEW_USER, role: 'town_duty', scope: { townCode: TOWN } });
     expect(JSON.parse(await text(page, '[data-testid="audit-after"]'))).toMatchObject({ username: NEW_USER, role: 'leader', scope: { townCode: OTHER_TOWN } });
     await screenshot(page, 'admin-audit-zh-CN');
