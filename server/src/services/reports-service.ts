@@ -4,14 +4,15 @@
 // Idempotent on the client's id: the same report again answers the stored
 // incident (created: false); a different report under that id is a 409.
 //
-// Group commit: reports arriving while a transaction is in flight queue up
-// and are filed together in the next one: one read of the ids filed before,
-// the audit rows in one statement, and ONE statement that numbers and writes
-// the new incidents, their changes and timeline steps (the change-log counter
-// is locked only for that statement and COMMIT), so the counter lock and the
-// commit's fsync are paid once per batch. If the database refuses anything,
-// the batch is filed again with each report in its own SAVEPOINT, so a
-// failing report rolls back only itself.
+// Group commit: reports arriving while a batch is in flight queue up and are
+// filed together in the next one, in ONE statement that is its own
+// transaction (fileNumbered): it skips the ids filed before, numbers and
+// writes the new incidents, their changes, timeline steps and audit rows.
+// One round trip per batch; the change-log counter is locked for that
+// statement and its commit only, so the lock and the commit's fsync are paid
+// once per batch. If the database refuses anything, the batch is filed again
+// in one transaction with each report in its own SAVEPOINT, so a failing
+// report rolls back only itself.
 // Callers are answered after their batch commits. See realtime/README.md.
 import type pg from 'pg';
 import type { Incident } from '../../../shared/schemas/incident.ts';
@@ -20,7 +21,7 @@ import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { inTransaction, type Queryable } from '../db/repositories/db.ts';
 import {
-  insertNumbered, newIncidentRecord, numberCreated, storedIncidentIds, type IncidentRecord, type NewIncident,
+  fileNumbered, newIncidentRecord, numberCreated, type IncidentRecord, type NewIncident,
 } from '../db/repositories/incidents-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { canAccess } from '../domain/scope.ts';
@@ -132,82 +133,98 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
     return { kind: 'created', incident };
   }
 
+  /** Which reports of a batch repeat an id met earlier in it (answered from that first one) and which are distinct. */
+  function splitRepeats(batch: Pending[], outcomes: Outcome[]): number[] {
+    const firstOf = new Map<string, number>();
+    const distinct: number[] = [];
+    for (const [i, p] of batch.entries()) {
+      const id = p.row.id.toLowerCase();
+      const first = firstOf.get(id);
+      if (first !== undefined) outcomes[i] = { kind: 'repeat', of: first };
+      else {
+        firstOf.set(id, i);
+        distinct.push(i);
+      }
+    }
+    return distinct;
+  }
+
+  /** The numbered change of a just-created incident (masked payload, without seq). */
+  function entryOf(p: Prepared, incident: Incident) {
+    return {
+      row: p.row, incidentId: incident.id, townCode: p.area.townCode, communityCode: p.area.communityCode,
+      payload: withoutSeq(maskIncident(incident)), at: p.row.reportedAt, actorId: p.actor.accountId,
+      actor: p.actor.username, role: p.actor.role, toStatus: incident.status, tier: incident.tier,
+    };
+  }
+
   /**
-   * Files a batch in one transaction and settles every caller; never throws.
-   * First all inserts in one statement; if the database refuses anything,
-   * the batch is filed again `careful`ly, each report in a SAVEPOINT.
+   * Files a batch and settles every caller; never throws. First the whole batch in one statement
+   * (fileNumbered, its own transaction); if the database refuses it, nothing of it is stored and the
+   * batch is filed again carefully, each report in a SAVEPOINT.
    */
-  async function fileBatch(batch: Pending[], careful = false): Promise<void> {
+  async function fileBatch(batch: Pending[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    const distinct = splitRepeats(batch, outcomes);
+    const entries = distinct.map((i) => {
+      const p = batch[i];
+      const incident = justInserted(newIncidentRecord(p.row, FIRST_STATUS), p);
+      outcomes[i] = { kind: 'created', incident };
+      const audit = auditOf(p, incident);
+      return { ...entryOf(p, incident), audit: { scope: audit.scope, sourceIp: audit.sourceIp ?? null, action: audit.action, after: audit.after } };
+    });
+    let filed: { first: number; stored: Set<string> };
+    try {
+      filed = await fileNumbered(db, entries);
+    } catch {
+      return fileCarefully(batch);
+    }
+    // Ids filed before were skipped: each is answered from the stored report (200) or refused (409).
+    let k = 0;
+    for (const i of distinct) {
+      const created = outcomes[i] as Extract<Outcome, { kind: 'created' }>;
+      if (!filed.stored.has(created.incident.id)) {
+        created.incident = { ...created.incident, seq: filed.first + k++ };
+        continue;
+      }
+      outcomes[i] = await existing(db, batch[i]).catch((error: unknown) => ({ kind: 'failed', error }) as const);
+    }
+    await settle(batch, outcomes);
+  }
+
+  /** The batch in one transaction, each report in its own SAVEPOINT: one the database refuses rolls back only itself. */
+  async function fileCarefully(batch: Pending[]): Promise<void> {
     const outcomes: Outcome[] = [];
     try {
       await inTransaction(db, async (tx) => {
-        const firstOf = new Map<string, number>();
-        const distinct: number[] = [];
-        for (const [i, p] of batch.entries()) {
-          const id = p.row.id.toLowerCase();
-          const first = firstOf.get(id);
-          // The same id twice in one batch: answered from the first once it is numbered.
-          if (first !== undefined) outcomes[i] = { kind: 'repeat', of: first };
-          else {
-            firstOf.set(id, i);
-            distinct.push(i);
+        for (const i of splitRepeats(batch, outcomes)) {
+          await tx.query('SAVEPOINT report');
+          try {
+            outcomes[i] = await store(tx, batch[i]);
+            await tx.query('RELEASE SAVEPOINT report');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT report');
+            outcomes[i] = { kind: 'failed', error };
           }
-        }
-        if (careful) {
-          for (const i of distinct) {
-            await tx.query('SAVEPOINT report');
-            try {
-              outcomes[i] = await store(tx, batch[i]);
-              await tx.query('RELEASE SAVEPOINT report');
-            } catch (error) {
-              await tx.query('ROLLBACK TO SAVEPOINT report');
-              outcomes[i] = { kind: 'failed', error };
-            }
-          }
-        } else {
-          // Ids filed before are answered from the stored report; the others are written once, numbered (insertNumbered).
-          const stored = await storedIncidentIds(tx, distinct.map((i) => batch[i].row.id));
-          const audits: AuditRecord[] = [];
-          for (const i of distinct) {
-            const p = batch[i];
-            if (!stored.has(p.row.id.toLowerCase())) {
-              const incident = justInserted(newIncidentRecord(p.row, FIRST_STATUS), p);
-              audits.push(auditOf(p, incident));
-              outcomes[i] = { kind: 'created', incident };
-              continue;
-            }
-            try {
-              outcomes[i] = await existing(tx, p);
-            } catch (error) {
-              // A 409 is this report's answer; anything else is the database refusing: file again carefully.
-              if (!(error instanceof LiveError)) throw error;
-              outcomes[i] = { kind: 'failed', error };
-            }
-          }
-          // The batch's audit rows in one statement, in batch order.
-          await appendAudits(tx, audits);
         }
         const fresh = outcomes.flatMap((o, i) => (o.kind === 'created' ? [{ o, p: batch[i] }] : []));
         if (fresh.length === 0) return;
-        const entries = fresh.map(({ o, p }) => ({
-          row: p.row, incidentId: o.incident.id, townCode: p.area.townCode, communityCode: p.area.communityCode,
-          payload: withoutSeq(maskIncident(o.incident)), at: p.row.reportedAt, actorId: p.actor.accountId,
-          actor: p.actor.username, role: p.actor.role, toStatus: o.incident.status, tier: o.incident.tier,
-        }));
-        // Last before COMMIT, one statement: the seq counter stays locked until then. The careful path
-        // inserted its incidents already (each in its savepoint) and only numbers them.
-        const first = careful ? await numberCreated(tx, entries) : await insertNumbered(tx, entries);
+        // Last before COMMIT: the seq counter stays locked until then.
+        const first = await numberCreated(tx, fresh.map(({ o, p }) => entryOf(p, o.incident)));
         fresh.forEach(({ o }, k) => { o.incident = { ...o.incident, seq: first + k }; });
       });
     } catch (err) {
-      // The batch as a whole failed: nothing of it is stored. Not yet careful: again, carefully.
-      // Alone, that is this report's answer; together, each is tried again by itself.
-      // (A lone report too: an id another writer stored meanwhile is answered there, not failed.)
-      if (!careful) return fileBatch(batch, true);
+      // The numbering or the COMMIT failed: nothing of the batch is stored. Alone, that is this
+      // report's answer; together, each is tried again by itself, so one cause fails one report.
       if (batch.length === 1) return batch[0].reject(err);
-      for (const p of batch) await fileBatch([p]);
+      for (const p of batch) await fileCarefully([p]);
       return;
     }
+    await settle(batch, outcomes);
+  }
+
+  /** Answers every caller of a filed batch; a repeat of a report that failed is filed again alone. */
+  async function settle(batch: Pending[], outcomes: Outcome[]): Promise<void> {
     const retry: Pending[] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i];
@@ -221,7 +238,7 @@ export function createReportsService({ db, repos, spatial, cipher, clock, maxBat
       }
       p.resolve({ incident: first.incident, created: false });
     });
-    for (const p of retry) await fileBatch([p]);
+    for (const p of retry) await fileCarefully([p]);
   }
 
   async function drain(): Promise<void> {

@@ -248,14 +248,8 @@ export async function numberCreated(tx: Queryable, entries: CreatedEntry[]): Pro
   return Number(rows[0].first);
 }
 
-/** Of these ids, the ones already stored (lower case): reports filed before. */
-export async function storedIncidentIds(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ id: string }>({ name: 'incidents-stored-ids', text: 'SELECT id FROM incidents WHERE id = ANY($1::uuid[])', values: [ids] });
-  return new Set(rows.map((r) => r.id));
-}
-
 /**
- * The incident a report becomes, as insertNumbered stores it: every column
+ * The incident a report becomes, as fileNumbered stores it: every column
  * it writes is set here, so the answer and the pushed payload are exactly the
  * stored row, without reading it back.
  */
@@ -270,36 +264,46 @@ export function newIncidentRecord(n: NewIncident, status: IncidentStatus): Incid
   };
 }
 
-/** A new incident and its first change, for insertNumbered. */
+/** A new incident, its first change and its audit row, for fileNumbered. */
 export interface NumberedEntry extends CreatedEntry {
   row: NewIncident;
+  audit: { scope: unknown; sourceIp: string | null; action: string; after: unknown };
 }
 
 /**
- * Inserts a batch of new incidents already numbered, in ONE statement: bumps
- * the change-log counter by their count and writes each incident with its
- * last_seq, its `incident:created` change and its `reported` timeline step
- * (seqs base+1 .. base+n in the given order). Ids must be new (checked with
- * storedIncidentIds in the same transaction): one that exists after all fails
- * the statement, and the caller files the batch again carefully. Compared with
- * inserting first and numbering after (numberCreated), no row is written twice (that UPDATE was a
- * second row version and nine index entries per incident). Call it last,
- * just before COMMIT: the counter row stays locked until then. Returns the first seq.
+ * Files a batch of reports in ONE statement, which is its own transaction:
+ * skips the ids already stored (reports filed before), bumps the change-log
+ * counter by the count of the others and writes each of those with its
+ * last_seq, its `incident:created` change, its `reported` timeline step and
+ * its audit row (seqs first .. first+n-1 in the given order). One round trip
+ * holds the counter lock for the statement and its commit only; a BEGIN,
+ * an id check, the audits and COMMIT each used to be a round trip of their
+ * own, waiting on a busy event loop with the batch's transaction open.
+ * An id another writer stores meanwhile fails the whole statement (nothing
+ * is stored) and the caller files the batch again carefully. Compared with
+ * inserting first and numbering after (numberCreated), no row is written twice.
  */
-export async function insertNumbered(tx: Queryable, entries: NumberedEntry[]): Promise<number> {
+export async function fileNumbered(db: Queryable, entries: NumberedEntry[]): Promise<{ first: number; stored: Set<string> }> {
   for (const e of entries) checkChangePayload('incident:created', e.payload);
   const col = <T>(f: (e: NumberedEntry) => T) => entries.map(f);
-  const { rows } = await tx.query<{ first: string }>({ name: 'incidents-insert-numbered', text: `
-    WITH bump AS (UPDATE change_counter SET last_seq = last_seq + $1 RETURNING last_seq - $1 AS base),
-    input AS (
-      SELECT u.*, bump.base + u.ord AS seq
-      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[], $8::text[], $9::text[], $10::text[],
-        $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::text[], $17::jsonb[], $18::text[], $19::text[],
-        $20::text[], $21::timestamptz[], $22::text[], $23::jsonb[], $24::bigint[], $25::text[], $26::text[], $27::timestamptz[])
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+  const { rows } = await db.query<{ first: string; stored: string[] }>({ name: 'incidents-file-numbered', text: `
+    WITH u AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[],
+        $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[], $16::jsonb[], $17::text[], $18::text[],
+        $19::text[], $20::timestamptz[], $21::text[], $22::jsonb[], $23::bigint[], $24::text[], $25::text[], $26::timestamptz[],
+        $27::jsonb[], $28::text[], $29::text[], $30::jsonb[])
         WITH ORDINALITY AS u(id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description, reporter_name,
           reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, tier, sensor_code, request_hash, reported_at,
-          status, payload, actor_id, actor, role, at, ord), bump
+          status, payload, actor_id, actor, role, at, audit_scope, audit_ip, audit_action, audit_after, ord)
     ),
+    fresh AS (
+      SELECT u.*, row_number() OVER (ORDER BY ord) AS rank FROM u WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = u.id)
+    ),
+    bump AS (
+      UPDATE change_counter SET last_seq = last_seq + (SELECT count(*) FROM fresh) RETURNING last_seq - (SELECT count(*) FROM fresh) AS base
+    ),
+    input AS (SELECT fresh.*, bump.base + fresh.rank AS seq FROM fresh, bump),
     incident AS (
       INSERT INTO incidents (id, item_code, domain, level, lon, lat, grid_code, community_code, town_code, description,
         reporter_name, reporter_phone_enc, reporter_phone_hash, reporter_account_id, channel, photo_urls, status, tier, unit_code,
@@ -317,14 +321,21 @@ export async function insertNumbered(tx: Queryable, entries: NumberedEntry[]): P
     steps AS (
       INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
       SELECT id, at, actor_id, actor, role, 'reported', NULL, status, tier, NULL, NULL, seq FROM input ORDER BY seq
+    ),
+    audit AS (
+      INSERT INTO audit_log (actor_id, actor, role, scope, source_ip, action, target_type, target_id, after, result, town_code, community_code)
+      SELECT actor_id, actor, role, audit_scope, audit_ip, audit_action, 'incident', id::text, audit_after, 'success', town_code, community_code
+      FROM input ORDER BY seq
     )
-    SELECT base + 1 AS first FROM bump`, values: [
-    entries.length, col((e) => e.row.id), col((e) => e.row.itemCode), col((e) => e.row.domain), col((e) => e.row.level),
+    SELECT base + 1 AS first, ARRAY(SELECT u.id::text FROM u WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.id = u.id)) AS stored
+    FROM bump`, values: [
+    col((e) => e.row.id), col((e) => e.row.itemCode), col((e) => e.row.domain), col((e) => e.row.level),
     col((e) => e.row.lon), col((e) => e.row.lat), col((e) => e.row.gridCode), col((e) => e.row.communityCode), col((e) => e.row.townCode),
     col((e) => e.row.description), col((e) => e.row.reporterName), col((e) => e.row.reporterPhoneEnc), col((e) => e.row.reporterPhoneHash),
     col((e) => e.row.reporterAccountId), col((e) => e.row.channel), col((e) => JSON.stringify(e.row.photoUrls)), col((e) => e.row.tier),
     col((e) => e.row.sensorCode), col((e) => e.row.requestHash), col((e) => e.row.reportedAt), col((e) => e.toStatus),
     col((e) => JSON.stringify(e.payload)), col((e) => e.actorId), col((e) => e.actor), col((e) => e.role), col((e) => e.at),
+    col((e) => json(e.audit.scope)), col((e) => e.audit.sourceIp), col((e) => e.audit.action), col((e) => json(e.audit.after)),
   ] });
-  return Number(rows[0].first);
+  return { first: Number(rows[0].first), stored: new Set(rows[0].stored) };
 }
