@@ -16,6 +16,7 @@ import staticPlugin from './plugins/static.ts';
 import securityPlugin from './plugins/security.ts';
 import authPlugin from './plugins/auth.ts';
 import auditPlugin from './plugins/audit.ts';
+import { QuietRequestLog } from './plugins/request-log.ts';
 import { SECURITY_DEFAULTS, type SecurityOptions } from './security-config.ts';
 import { newFieldKey } from './domain/field-crypto.ts';
 import townsRoutes from './routes/towns/index.ts';
@@ -89,6 +90,8 @@ export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
     // Open311 keys may arrive as ?api_key=: the request log line must not carry them.
     logger: withRedactedApiKeys(options.logger ?? false),
+    // Requests are logged at info only when they fail (5xx) or are slow; every one at debug (plugins/request-log.ts).
+    logController: new QuietRequestLog(),
     // Demo mode hashes ~450 passwords while the auth plugin starts: on a busy machine that outlasts the 10 s default.
     pluginTimeout: 120_000,
     ajv: {

@@ -350,7 +350,8 @@ describe('rate limit', () => {
 describe('logs', () => {
   it('never write an api_key sent in the query string', async () => {
     const lines: string[] = [];
-    const logged = await buildTestApp(db.url, { security: { sweepIntervalMs: 0 }, logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } } });
+    // debug: the level at which every request's URL is logged (at info only failed or slow ones are).
+    const logged = await buildTestApp(db.url, { security: { sweepIntervalMs: 0 }, logger: { level: 'debug', stream: { write: (line: string) => void lines.push(line) } } });
     try {
       await logged.ready();
       const res = await logged.inject({ url: `/open311/v2/requests.json?status=open&api_key=${districtKey}` });
