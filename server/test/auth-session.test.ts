@@ -123,6 +123,29 @@ describe('sessions end', () => {
     expect((await client.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
   });
 
+  it('reads a busy session once, yet a change made here counts at the very next request, and one made elsewhere within a second', async () => {
+    const here = await signedIn(app, { username: 'reuse.here', role: 'leader' });
+    const elsewhere = await signedIn(app, { username: 'reuse.elsewhere', role: 'leader' });
+    const reads = vi.spyOn(app.repos.sessions, 'byTokenHash');
+    try {
+      for (let i = 0; i < 10; i++) expect((await here.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      reads.mockRestore();
+    }
+    // Disabled through this process's repositories (as the administrators' pages do): refused at once.
+    await app.repos.users.setDisabled(here.account.id, true, clock());
+    expect((await here.request('GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    // Disabled by another process (straight in the database): refused once the last read is a second old.
+    expect((await elsewhere.request('GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    await sql(db.url, "UPDATE users SET disabled = true WHERE username = 'reuse.elsewhere'");
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await elsewhere.request('GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    const ended = await sql<{ end_reason: string }>(db.url,
+      "SELECT s.end_reason FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username IN ('reuse.here', 'reuse.elsewhere') ORDER BY u.username");
+    expect(ended.map((r) => r.end_reason)).toEqual(['account disabled', 'account disabled']);
+  });
+
   it('sign-out ends the session on the server: the old cookie is useless afterwards', async () => {
     const client = await signedIn(app, { username: 'logout.one', role: 'leader' });
     const stolen = { ...client.cookies };

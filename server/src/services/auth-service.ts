@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { PendingStep } from '../../../shared/schemas/auth.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { UserRecord, KioskTokenRecord } from '../db/repositories/security-repositories.ts';
+import type { SessionRecord } from '../db/repositories/sessions-repository.ts';
 import type { FieldCipher } from '../domain/field-crypto.ts';
 import { DEFAULT_COST, hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../domain/password-hash.ts';
 import { passwordProblems } from '../domain/password-policy.ts';
@@ -58,6 +59,15 @@ function parseCookies(header: string | string[] | undefined): Record<string, str
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
+/** How long a session read answers the same session's next requests (see readSession). */
+const SESSION_READ_REUSE_MS = 1_000;
+
+interface SessionRead {
+  session: SessionRecord;
+  owner: UserRecord | undefined;
+  kiosk: KioskTokenRecord | undefined;
+}
+
 export function createAuthService(repos: Repositories, cipher: FieldCipher, options: SecurityOptions) {
   const events = new EventEmitter();
   const now = () => options.clock();
@@ -78,6 +88,45 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
     if (touched.size >= 10_000) touched.clear();
     touched.set(sessionId, at);
     return repos.sessions.touch(sessionId, at);
+  }
+
+  // Sessions read in the last SESSION_READ_REUSE_MS, by token hash: a screen, a duty desk or a
+  // gateway sends many requests a second on one session, and reading the session and its
+  // account (two queries, each waking a database process) was a large share of a report's
+  // cost. A remembered read is used only while no account, session or kiosk-token write has
+  // happened in this process since (accountsEpoch), so signing out, disabling an account or a
+  // role change here take effect at once; a write by another process, within the reuse time.
+  const remembered = new Map<string, SessionRead & { epoch: number; readAt: number }>();
+
+  async function readSession(hash: string, fresh: boolean): Promise<(SessionRead & { remembered: boolean }) | undefined> {
+    const hit = remembered.get(hash);
+    if (!fresh && hit && hit.epoch === repos.accountsEpoch() && performance.now() - hit.readAt < SESSION_READ_REUSE_MS) {
+      return { ...hit, remembered: true };
+    }
+    const epoch = repos.accountsEpoch();
+    const session = await repos.sessions.byTokenHash(hash);
+    if (!session) return undefined;
+    const owner = session.userId !== null ? await repos.users.byId(session.userId) : undefined;
+    const kiosk = session.kioskTokenId !== null ? await repos.kioskTokens.byId(session.kioskTokenId) : undefined;
+    // Bounded, and only live sessions: unknown tokens are not kept (anyone can send those).
+    if (remembered.size >= 10_000) remembered.clear();
+    if (!session.endedAt) remembered.set(hash, { session, owner, kiosk, epoch, readAt: performance.now() });
+    else remembered.delete(hash);
+    return { session, owner, kiosk, remembered: false };
+  }
+
+  /** Why this session is over now, or null while it is live. */
+  function judge({ session, owner, kiosk }: SessionRead, at: Date): string | null {
+    // The last-seen time this process wrote may be newer than the one read.
+    const mine = touched.get(session.id);
+    const lastSeenAt = mine && mine > session.lastSeenAt ? mine : session.lastSeenAt;
+    const idleMs = owner ? idleLimitFor(owner.role) : 0;
+    const state = sessionState({ ...session, lastSeenAt }, at, { idleMs, absoluteMs: owner ? options.sessionMaxMs : 0 });
+    if (state !== 'active') return state;
+    if (owner?.disabled) return 'account disabled';
+    if (kiosk?.revokedAt) return 'kiosk token revoked';
+    if (!owner && !kiosk) return 'owner missing';
+    return null;
   }
 
   function userPrincipal(user: UserRecord, sessionId: string, viaCookie: boolean): Principal {
@@ -182,17 +231,17 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
     /** The principal behind a session cookie value, or null; ends (and announces) a session found stale. */
     async authenticateSession(token: string | undefined, viaCookie = true): Promise<Principal | null> {
       if (!token || token.length > 200) return null;
-      const session = await repos.sessions.byTokenHash(sha256(token));
-      if (!session || session.endedAt) return null;
+      const hash = sha256(token);
       const at = now();
-      const owner = session.userId !== null ? await repos.users.byId(session.userId) : undefined;
-      const kiosk = session.kioskTokenId !== null ? await repos.kioskTokens.byId(session.kioskTokenId) : undefined;
-      const idleMs = owner ? idleLimitFor(owner.role) : 0;
-      const state = sessionState(session, at, { idleMs, absoluteMs: owner ? options.sessionMaxMs : 0 });
-      let endReason: string | null = state === 'active' ? null : state;
-      if (!endReason && owner?.disabled) endReason = 'account disabled';
-      if (!endReason && kiosk?.revokedAt) endReason = 'kiosk token revoked';
-      if (!endReason && !owner && !kiosk) endReason = 'owner missing';
+      let read = await readSession(hash, false);
+      let endReason = read && judge(read, at);
+      // A session that looks over by a remembered read is read again before it is ended.
+      if (endReason && read?.remembered) {
+        read = await readSession(hash, true);
+        endReason = read && judge(read, at);
+      }
+      if (!read) return null;
+      const { session, owner, kiosk } = read;
       if (endReason) {
         if (await repos.sessions.end(session.id, endReason, at)) {
           announce({ sessionId: session.id, userId: session.userId, kioskTokenId: session.kioskTokenId, reason: endReason });

@@ -15,16 +15,35 @@ import * as units from './units-repository.ts';
 import * as users from './users-repository.ts';
 
 export function createSecurityRepositories(pool: pg.Pool) {
+  const epoch = new AccountsEpoch();
   return {
-    ...bindSecurityRepositories(pool),
+    ...bindSecurityRepositories(pool, epoch),
     transaction: <T>(work: (tx: BoundSecurityRepositories) => Promise<T>): Promise<T> =>
-      inTransaction(pool, (client) => work(bindSecurityRepositories(client))),
+      epoch.after(inTransaction(pool, (client) => work(bindSecurityRepositories(client, epoch)))),
+    /**
+     * Moves on after every write that can change who a session's principal is (an account,
+     * a session ended, a kiosk token revoked) in this process, once the write is done
+     * (and again when its transaction commits): a principal cached at an older value is stale.
+     */
+    accountsEpoch: () => epoch.value,
   };
+}
+
+class AccountsEpoch {
+  value = 0;
+  async after<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.value += 1;
+    }
+  }
 }
 
 export type BoundSecurityRepositories = ReturnType<typeof bindSecurityRepositories>;
 
-function bindSecurityRepositories(pool: Queryable) {
+function bindSecurityRepositories(pool: Queryable, epoch: AccountsEpoch) {
+  const bump = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => (...args: A) => epoch.after(write(...args));
   return {
     users: {
       byUsername: (username: string) => users.findUserByUsername(pool, username),
@@ -33,37 +52,37 @@ function bindSecurityRepositories(pool: Queryable) {
       lastSignIns: () => users.lastSignIns(pool),
       usernames: () => users.listUsernames(pool),
       count: () => users.countUsers(pool),
-      create: (user: users.NewUser, now: Date) => users.createUser(pool, user, now),
-      insertMany: (list: users.NewUser[], now: Date) => users.insertUsers(pool, list, now),
-      recordFailure: (id: number, now: Date, maxFailures: number, lockMs: number) => users.recordFailedSignIn(pool, id, now, maxFailures, lockMs),
-      recordSuccess: (id: number, totpStep: number | null) => users.recordSuccessfulSignIn(pool, id, totpStep),
+      create: bump((user: users.NewUser, now: Date) => users.createUser(pool, user, now)),
+      insertMany: bump((list: users.NewUser[], now: Date) => users.insertUsers(pool, list, now)),
+      recordFailure: bump((id: number, now: Date, maxFailures: number, lockMs: number) => users.recordFailedSignIn(pool, id, now, maxFailures, lockMs)),
+      recordSuccess: bump((id: number, totpStep: number | null) => users.recordSuccessfulSignIn(pool, id, totpStep)),
       passwordHistory: (id: number) => users.passwordHistory(pool, id),
-      setPassword: (id: number, hash: string, mustChange: boolean, now: Date) => users.setPassword(pool, id, hash, mustChange, now),
-      upgradeHash: (id: number, hash: string) => users.upgradePasswordHash(pool, id, hash),
-      setGrant: (id: number, grant: { role: Role; scope: Scope; unitCode: string | null; gridCode: string | null }, now: Date) =>
-        users.setGrant(pool, id, grant, now),
-      setDisabled: (id: number, disabled: boolean, now: Date) => users.setDisabled(pool, id, disabled, now),
-      unlock: (id: number, now: Date) => users.unlock(pool, id, now),
-      setTotp: (id: number, secretEnc: string | null, enabled: boolean, lastStep: number | null, now: Date) =>
-        users.setTotp(pool, id, secretEnc, enabled, lastStep, now),
+      setPassword: bump((id: number, hash: string, mustChange: boolean, now: Date) => users.setPassword(pool, id, hash, mustChange, now)),
+      upgradeHash: bump((id: number, hash: string) => users.upgradePasswordHash(pool, id, hash)),
+      setGrant: bump((id: number, grant: { role: Role; scope: Scope; unitCode: string | null; gridCode: string | null }, now: Date) =>
+        users.setGrant(pool, id, grant, now)),
+      setDisabled: bump((id: number, disabled: boolean, now: Date) => users.setDisabled(pool, id, disabled, now)),
+      unlock: bump((id: number, now: Date) => users.unlock(pool, id, now)),
+      setTotp: bump((id: number, secretEnc: string | null, enabled: boolean, lastStep: number | null, now: Date) =>
+        users.setTotp(pool, id, secretEnc, enabled, lastStep, now)),
     },
     sessions: {
       insert: (s: sessions.NewSession, now: Date) => sessions.insertSession(pool, s, now),
       byTokenHash: (hash: string) => sessions.findSessionByTokenHash(pool, hash),
       byId: (id: string) => sessions.findSessionById(pool, id),
       touch: (id: string, now: Date) => sessions.touchSession(pool, id, now),
-      end: (id: string, reason: string, now: Date) => sessions.endSession(pool, id, reason, now),
-      endForUser: (userId: number, reason: string, now: Date, exceptId?: string) => sessions.endUserSessions(pool, userId, reason, now, exceptId),
-      endForKioskToken: (id: number, reason: string, now: Date) => sessions.endKioskSessions(pool, id, reason, now),
-      endStale: (now: Date, idleMs: number, absoluteMs: number) => sessions.endStaleSessions(pool, now, idleMs, absoluteMs),
-      purgeEnded: (endedBefore: Date) => sessions.purgeEndedSessions(pool, endedBefore),
+      end: bump((id: string, reason: string, now: Date) => sessions.endSession(pool, id, reason, now)),
+      endForUser: bump((userId: number, reason: string, now: Date, exceptId?: string) => sessions.endUserSessions(pool, userId, reason, now, exceptId)),
+      endForKioskToken: bump((id: number, reason: string, now: Date) => sessions.endKioskSessions(pool, id, reason, now)),
+      endStale: bump((now: Date, idleMs: number, absoluteMs: number) => sessions.endStaleSessions(pool, now, idleMs, absoluteMs)),
+      purgeEnded: bump((endedBefore: Date) => sessions.purgeEndedSessions(pool, endedBefore)),
     },
     kioskTokens: {
       insert: (t: { name: string; tokenHash: string; scope: Scope; createdBy: number }, now: Date) => kiosk.insertKioskToken(pool, t, now),
       byId: (id: number) => kiosk.findKioskToken(pool, id),
       activeByHash: (hash: string) => kiosk.findActiveKioskToken(pool, hash),
       list: () => kiosk.listKioskTokens(pool),
-      revoke: (id: number, by: number, now: Date) => kiosk.revokeKioskToken(pool, id, by, now),
+      revoke: bump((id: number, by: number, now: Date) => kiosk.revokeKioskToken(pool, id, by, now)),
       touch: (id: number, now: Date) => kiosk.touchKioskToken(pool, id, now),
     },
     audit: {
