@@ -2,7 +2,7 @@
 // in flight are filed together in the next one. One bad report fails only
 // itself, the others are stored and numbered gap-free in one statement, and
 // the same id twice inside one batch stores one incident.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTestDatabase, sql, type TestDatabase } from './helpers.ts';
 import { places, report, type Place } from './live-helpers.ts';
 import { LiveError, systemActor, type Actor } from '../src/realtime/actor.ts';
@@ -94,5 +94,55 @@ describe('reports filed together', () => {
     expect(Number(n)).toBe(1);
     const [{ c }] = await sql<{ c: string }>(db.url, `SELECT count(*) AS c FROM change_log WHERE kind = 'incident:created' AND entity_id = $1`, [body.id]);
     expect(Number(c)).toBe(1);
+  });
+
+  it('skips ids filed in an earlier batch: the same report is answered from the store, a different one refused, the new ones numbered gap-free with one audit row each', async () => {
+    const before = report(here);
+    const earlier = await app.reports.file(before, duty);
+    const opener = app.reports.file(report(here), duty);
+    const fresh = Array.from({ length: 5 }, () => report(here));
+    const asked = [
+      settle(app.reports.file(fresh[0], duty)), settle(app.reports.file(before, duty)), settle(app.reports.file(fresh[1], duty)),
+      settle(app.reports.file({ ...before, description: '换了内容' }, duty)), ...fresh.slice(2).map((b) => settle(app.reports.file(b, duty))),
+    ];
+    await opener;
+    const [f0, again, f1, changed, ...rest] = await Promise.all(asked);
+    expect(again.ok && !again.filed.created && again.filed.incident.seq === earlier.incident.seq).toBe(true);
+    expect(!changed.ok && (changed.error as LiveError).statusCode === 409).toBe(true);
+    const created = [f0, f1, ...rest].map((s) => (s as { filed: FiledReport }).filed);
+    expect(created.every((f) => f.created)).toBe(true);
+    const seqs = created.map((f) => f.incident.seq);
+    // Filed together, numbered in the order asked, without a gap where the skipped ones stood.
+    expect(seqs).toEqual(Array.from({ length: 5 }, (_, k) => seqs[0] + k));
+    const audits = await sql<{ target_id: string }>(db.url,
+      "SELECT target_id FROM audit_log WHERE action = 'incident.report' AND target_id = ANY($1::text[]) ORDER BY id", [[before.id, ...fresh.map((b) => b.id)]]);
+    expect(audits.map((a) => a.target_id)).toEqual([before.id, ...fresh.map((b) => b.id)]);
+  });
+
+  it('wakes the change-log listener once per transaction, not once per row', async () => {
+    const listener = await app.db.connect();
+    let heard = 0;
+    const onNotice = (n: { channel: string }) => { if (n.channel === 'change_log') heard += 1; };
+    listener.on('notification', onNotice);
+    try {
+      await listener.query('LISTEN change_log');
+      const [{ head }] = await sql<{ head: string }>(db.url, 'SELECT last_seq AS head FROM change_counter');
+      const opener = app.reports.file(report(here), duty);
+      const together = Array.from({ length: 8 }, () => app.reports.file(report(here), duty));
+      await opener;
+      await Promise.all(together);
+      // Every transaction that wrote log rows since (the two batches, and whatever the alert rules did
+      // meanwhile) is heard exactly once, however many rows it wrote.
+      const written = async () => (await sql<{ rows: string; txs: string }>(db.url,
+        'SELECT count(*) AS rows, count(DISTINCT xmin::text) AS txs FROM change_log WHERE seq > $1', [head]))[0];
+      await vi.waitFor(async () => expect(heard).toBe(Number((await written()).txs)), { timeout: 10_000, interval: 200 });
+      const { rows, txs } = await written();
+      expect(Number(rows)).toBeGreaterThanOrEqual(9);
+      expect(Number(txs)).toBeLessThan(Number(rows));
+    } finally {
+      await listener.query('UNLISTEN change_log');
+      listener.off('notification', onNotice);
+      listener.release();
+    }
   });
 });
