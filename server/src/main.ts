@@ -1,5 +1,14 @@
 // Process lifecycle only: configuration, start, print where to look, and a
 // graceful stop on SIGINT/SIGTERM/SIGHUP (app closed first, then the database).
+//
+// libuv's thread pool (4 threads by default) runs both the scrypt password
+// hashes and @fastify/static's file reads: when the demo feed's officers all
+// sign in at start, page loads queued behind their hashes. `npm start` and
+// `npm run serve` therefore start this process with UV_THREADPOOL_SIZE=8
+// unless the user set it (package.json). It cannot be set here: libuv reads it
+// once, when the pool is first used, and tsx's module loader has used it
+// before this file runs (setting process.env at the top was measured to have
+// no effect). Started another way, the process gets libuv's default of 4.
 import { ConfigError, loadConfig } from './config.ts';
 import { startProduct } from './start.ts';
 import { loadSecurityConfig } from './security-config.ts';
