@@ -13,6 +13,10 @@ describe('field encryption', () => {
   it('encrypts the same value differently each time (random IV)', () => {
     expect(cipher.encrypt('13812345678')).not.toBe(cipher.encrypt('13812345678'));
   });
+  it('never uses an IV twice, across many refills of its random pool', () => {
+    const ivs = new Set(Array.from({ length: 5_000 }, () => cipher.encrypt('x').split(':')[1]));
+    expect(ivs.size).toBe(5_000);
+  });
   it('detects tampering', () => {
     const [v, iv, tag, body] = cipher.encrypt('13812345678').split(':');
     const flipped = Buffer.from(body, 'base64url');
