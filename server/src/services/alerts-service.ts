@@ -95,8 +95,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       area: { townCode: row.townCode, communityCode: row.communityCode },
       entityId: row.id,
       payload,
-    });
-    await alerts.setAlertSeq(tx, row.id, seq);
+    }, { stamp: { table: 'alerts', id: row.id } });
     return { ...payload, seq };
   }
 

@@ -109,15 +109,17 @@ export function createIncidentsService({ db, repos, cipher, clock }: IncidentsDe
         const now = clock();
         const updated = toIncident(await repos.incidents.update(tx, id, mutation.patch, now), cipher);
         await auditIncident(tx, actor, `incident.${mutation.timeline.action}`, updated, pick(current), pick(updated));
+        // Last before COMMIT, one statement: the change, its timeline step and the incident's last_seq.
         const seq = await repos.changes.append(tx, {
           kind: 'incident:updated', area: updated, entityId: id, payload: withoutSeq(maskIncident(updated)), at: now,
+        }, {
+          stamp: { table: 'incidents', id },
+          step: {
+            incidentId: id, at: now, actorId: actor.accountId, actor: actor.username, role: actor.role, action: mutation.timeline.action,
+            fromStatus: current.status, toStatus: updated.status, tier: updated.tier, note: mutation.timeline.note ?? null,
+            data: mutation.timeline.data,
+          },
         });
-        await repos.timeline.append(tx, {
-          incidentId: id, at: now, actorId: actor.accountId, actor: actor.username, role: actor.role, action: mutation.timeline.action,
-          fromStatus: current.status, toStatus: updated.status, tier: updated.tier, note: mutation.timeline.note ?? null,
-          data: mutation.timeline.data, seq,
-        });
-        await repos.incidents.setSeq(tx, id, seq);
         return { ...updated, seq };
       });
     },

@@ -77,10 +77,6 @@ export async function insertAlert(tx: Queryable, a: NewAlert): Promise<AlertRow 
   return rows[0] ? toAlert(rows[0]) : null;
 }
 
-export async function setAlertSeq(tx: Queryable, id: string, seq: number): Promise<void> {
-  await tx.query('UPDATE alerts SET last_seq = $2 WHERE id = $1', [id, seq]);
-}
-
 export type AlertLookup = { found: AlertRow } | { outsideScope: true } | { missing: true };
 
 /**

@@ -9,6 +9,7 @@ import { Alert } from '../../../../shared/schemas/alert.ts';
 import { CameraStatusChange } from '../../../../shared/schemas/device.ts';
 import { scopeSql, type AreaRef, type Scope } from '../../domain/scope.ts';
 import type { Queryable } from './db.ts';
+import type { NewTimelineEntry } from './timeline-repository.ts';
 
 export interface ChangeInput {
   kind: ChangeKind;
@@ -51,15 +52,44 @@ export function checkChangePayload(kind: ChangeKind, payload: Record<string, unk
  * run inside a transaction (the seq is only final at COMMIT); call it last,
  * just before committing, as it serialises writers until then.
  */
-export async function appendChange(tx: Queryable, input: ChangeInput): Promise<number> {
+export async function appendChange(tx: Queryable, input: ChangeInput, also: ChangeFollowUps = {}): Promise<number> {
   checkChangePayload(input.kind, input.payload);
-  const { rows } = await tx.query<{ seq: string }>(`
-    WITH next AS (UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq)
-    INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
-    SELECT next.last_seq, $1, COALESCE($2::timestamptz, clock_timestamp()), $3, $4, $5, $6 FROM next
-    RETURNING seq`,
-  [input.kind, input.at ?? null, input.area.townCode, input.area.communityCode ?? null, input.entityId, JSON.stringify(input.payload)]);
+  const values: unknown[] = [input.kind, input.at ?? null, input.area.townCode, input.area.communityCode ?? null, input.entityId, JSON.stringify(input.payload)];
+  const parts = [`next AS (UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq)`, `logged AS (
+      INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
+      SELECT next.last_seq, $1, COALESCE($2::timestamptz, clock_timestamp()), $3, $4, $5, $6 FROM next RETURNING seq)`];
+  if (also.stamp) {
+    values.push(also.stamp.id);
+    // The table name comes from STAMPED_TABLES, never from input.
+    parts.push(`stamped AS (UPDATE ${STAMPED_TABLES[also.stamp.table]} SET last_seq = (SELECT last_seq FROM next) WHERE id = $${values.length})`);
+  }
+  if (also.step) {
+    const e = also.step;
+    const at = values.length;
+    values.push(e.incidentId, e.at, e.actorId, e.actor, e.role, e.action, e.fromStatus ?? null, e.toStatus ?? null, e.tier ?? null,
+      e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data));
+    const p = (k: number) => `$${at + k}`;
+    parts.push(`step AS (
+      INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
+      SELECT ${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(p).join(', ')}, next.last_seq FROM next)`);
+  }
+  const { rows } = await tx.query<{ seq: string }>(`WITH ${parts.join(',\n    ')}\n    SELECT seq FROM logged`, values);
   return Number(rows[0].seq);
+}
+
+/** Rows that keep the seq of their last change (last_seq), by the name a caller may give. */
+const STAMPED_TABLES = { incidents: 'incidents', alerts: 'alerts' } as const;
+
+/**
+ * What else a change's own statement writes with its seq, so the counter lock
+ * is held for one round trip and the COMMIT, not one per follow-up statement
+ * (each waiting on a busy event loop while every other writer queues).
+ */
+export interface ChangeFollowUps {
+  /** This row's last_seq becomes the change's seq. */
+  stamp?: { table: keyof typeof STAMPED_TABLES; id: string };
+  /** An incident's timeline step recorded with the change's seq. */
+  step?: Omit<NewTimelineEntry, 'seq'>;
 }
 
 export interface ChangeRow {

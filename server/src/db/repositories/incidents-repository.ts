@@ -189,11 +189,6 @@ export async function updateIncident(tx: Queryable, id: string, p: IncidentPatch
   return toRecord(rows[0]);
 }
 
-/** Records the seq of the change just appended for this incident (same transaction). */
-export async function setIncidentSeq(tx: Queryable, id: string, seq: number): Promise<void> {
-  await tx.query('UPDATE incidents SET last_seq = $2 WHERE id = $1', [id, seq]);
-}
-
 export async function countIncidents(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM incidents');
   return Number(rows[0].n);

@@ -56,7 +56,6 @@ export function createRepositories(pool: pg.Pool) {
       insert: incidents.insertIncident,
       find: incidents.findIncident,
       update: incidents.updateIncident,
-      setSeq: incidents.setIncidentSeq,
       findInScope: (id: string, scope: Scope, own?: incidents.OwnFilter) => incidents.findIncidentInScope(pool, id, scope, own),
       list: (scope: Scope, filter: incidents.IncidentFilter, own?: incidents.OwnFilter) => incidents.listIncidents(pool, scope, filter, own),
       count: (db: Queryable = pool) => incidents.countIncidents(db),
