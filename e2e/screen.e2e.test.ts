@@ -103,6 +103,20 @@ describe('the big screen', () => {
     await screenShot(page, 'screen-zh-CN');
   }, SLOW_MS);
 
+  it('has no map control half-hidden under its panels: the scale bar shows in the open map, no zoom buttons', async () => {
+    const { page } = wall;
+    // A control is seen when the topmost element at its middle is its own (the stray box at the
+    // lower-right edge was the zoom buttons, under the right-hand panel but for a sliver).
+    const covered = await page.evaluate(() => [...document.querySelectorAll('.maplibregl-ctrl')].flatMap((el) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return [];
+      return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)) ? [] : [el.className];
+    }));
+    expect(covered).toEqual([]);
+    expect(await page.locator('.maplibregl-ctrl-scale').isVisible()).toBe(true);
+    expect(await page.locator('.maplibregl-ctrl-zoom-in').count()).toBe(0);
+  }, SLOW_MS);
+
   it('a level-1 report takes over every screen and flies the map to it; acknowledging on one screen clears the other', async () => {
     const kiosk = wall;
     const officer = await track(openOfficerScreen(browser, baseUrl, `duty.${TOWN}`, demoPassword));
