@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'data/**/*.test.ts', 'server/src/domain/**/*.test.ts', 'client/src/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'data/**/*.test.ts', 'server/src/domain/**/*.test.ts', 'client/src/**/*.test.ts', 'bench/**/*.test.ts'],
           // Data checks over the whole district take seconds on a loaded 2-core machine; speed is for bench/, not a test's limit.
           testTimeout: 30_000,
         },
