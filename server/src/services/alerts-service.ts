@@ -99,6 +99,18 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return { ...payload, seq };
   }
 
+  // Place names for alert messages, by area: they change only when a new data set is loaded at
+  // start-up, and a burst of reports raised one name query per alert.
+  const placeNames = new Map<string, string | undefined>();
+  async function placeNameOf(area: AlertDraft['area']): Promise<string | undefined> {
+    const key = `${area.gridCode ?? ''}|${area.communityCode ?? ''}|${area.townCode}`;
+    if (placeNames.has(key)) return placeNames.get(key);
+    const name = (await alerts.placeName(pool, area)) ?? undefined;
+    if (placeNames.size >= 10_000) placeNames.clear();
+    placeNames.set(key, name);
+    return name;
+  }
+
   /**
    * Raises an alert unless its rule key was raised before; returns it, or
    * null. Inside the caller's transaction `tx` it is not linked back to its
@@ -106,7 +118,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
    */
   async function raise(draft: AlertDraft, tx?: Queryable): Promise<Alert | null> {
     const item = typeof draft.detail.itemCode === 'string' ? catalogueItem(draft.detail.itemCode)?.name : undefined;
-    const place = (await alerts.placeName(pool, draft.area)) ?? undefined;
+    const place = await placeNameOf(draft.area);
     const text = alertMessage(draft, { item, place: draft.kind === 'fire_alarm' ? (typeof draft.detail.sensorName === 'string' ? draft.detail.sensorName : undefined) : place });
     const work = async (client: Queryable) => {
       const row = await alerts.insertAlert(client, { id: randomUUID(), draft, message: text.message, messageKey: text.messageKey, raisedAt: clock() });
