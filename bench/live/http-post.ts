@@ -30,6 +30,13 @@ interface Job {
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+/**
+ * Every connection reads into this one buffer (net's `onread`): no Buffer per read
+ * and none of the stream machinery behind 'data' events. One is enough because a
+ * read's bytes are parsed before the next read can happen; the parser copies what
+ * it keeps.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** Parses one response at a time from the bytes of a connection. */
 class ResponseParser {
@@ -52,7 +59,10 @@ class ResponseParser {
     this.started = false;
   }
 
-  /** Feeds bytes; returns the answer once the whole response is in. Throws on a malformed response. */
+  /**
+   * Feeds bytes; returns the answer once the whole response is in. Throws on a malformed response.
+   * `data` may be READ_BUFFER: what is kept past this call is copied.
+   */
   push(data: Buffer): Answer | null {
     this.started = true;
     this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
@@ -60,21 +70,21 @@ class ResponseParser {
       switch (this.state) {
         case 'head': {
           const end = this.buf.indexOf(HEAD_END);
-          if (end < 0) return null;
+          if (end < 0) return this.keep();
           const head = this.buf.toString('latin1', 0, end);
           this.buf = this.buf.subarray(end + 4);
           this.readHead(head);
           break;
         }
         case 'length': {
-          if (this.buf.length < this.need) return null;
+          if (this.buf.length < this.need) return this.keep();
           this.parts.push(this.buf.subarray(0, this.need));
           this.buf = this.buf.subarray(this.need);
           return this.finish();
         }
         case 'chunk-size': {
           const eol = this.buf.indexOf(CRLF);
-          if (eol < 0) return null;
+          if (eol < 0) return this.keep();
           // Chunk extensions (";name=value") are allowed after the size and mean nothing here.
           const size = parseInt(this.buf.toString('latin1', 0, eol).split(';')[0].trim(), 16);
           if (!Number.isFinite(size) || size < 0) throw new Error('malformed chunk size');
@@ -84,8 +94,8 @@ class ResponseParser {
           break;
         }
         case 'chunk-data': {
-          if (this.buf.length < this.need + 2) return null;
-          this.parts.push(this.buf.subarray(0, this.need));
+          if (this.buf.length < this.need + 2) return this.keep();
+          this.parts.push(Buffer.from(this.buf.subarray(0, this.need)));
           this.buf = this.buf.subarray(this.need + 2);
           this.state = 'chunk-size';
           break;
@@ -93,17 +103,23 @@ class ResponseParser {
         case 'trailers': {
           // Trailer lines until an empty line; none are used.
           const eol = this.buf.indexOf(CRLF);
-          if (eol < 0) return null;
+          if (eol < 0) return this.keep();
           this.buf = this.buf.subarray(eol + 2);
           if (eol === 0) return this.finish();
           break;
         }
         case 'until-close':
-          this.parts.push(this.buf);
+          this.parts.push(Buffer.from(this.buf));
           this.buf = Buffer.alloc(0);
           return null;
       }
     }
+  }
+
+  /** An incomplete response waits for more bytes: keep its start, copied out of the shared read buffer. */
+  private keep(): null {
+    this.buf = Buffer.from(this.buf);
+    return null;
   }
 
   /** The connection ended: a body framed by the close is complete now; anything else was cut off. */
@@ -164,9 +180,11 @@ class Connection {
   closed = false;
 
   constructor(private readonly pool: PostPool, host: string, port: number) {
-    this.socket = connect({ host, port });
+    this.socket = connect({
+      host, port,
+      onread: { buffer: READ_BUFFER, callback: (n: number) => { this.onData(READ_BUFFER.subarray(0, n)); return true; } },
+    });
     this.socket.setNoDelay(true); // the request is written in one go; do not wait for more
-    this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('end', () => this.onClose(null));
     this.socket.on('error', (e) => this.onClose(e));
     this.socket.on('close', () => this.onClose(null));
@@ -202,7 +220,8 @@ class Connection {
 
   private onClose(err: Error | null): void {
     if (this.closed) return;
-    const answer = this.job ? this.parser.end() : null;
+    // Only a clean end completes a body framed by the close; a reset cuts it off.
+    const answer = this.job && !err ? this.parser.end() : null;
     const job = this.job;
     if (job && answer) { this.job = null; job.resolve(answer); }
     this.fail(err);
