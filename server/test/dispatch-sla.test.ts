@@ -10,6 +10,7 @@ import { manualClock, signIn, signedIn, TEST_PASSWORD, type Client } from './hel
 import { places, report, type Place } from './live-helpers.ts';
 import type { Incident } from '../../shared/schemas/incident.ts';
 import type { App } from '../src/app.ts';
+import { slaCandidates } from '../src/db/repositories/dispatch-repository.ts';
 
 let db: TestDatabase;
 let app: App;
@@ -98,6 +99,33 @@ describe('overdue', () => {
     const accepted = await liaison.request('POST', `/api/v1/incidents/${item.id}/accept`, { expectedVersion: await version(item.id) });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().incident.overdue).toBe(false);
+  });
+});
+
+describe('what the sweep reads', () => {
+  it('skips items reported within the shortest limit (15 min), unless a seat\'s deadline for them has passed', async () => {
+    const fresh = await file();
+    const read = async () => {
+      const now = clock();
+      const page = await slaCandidates(app.db, 10_000, { dueBy: { reportedBefore: new Date(now.getTime() - 15 * MINUTE), now } });
+      return page.map((c) => c.id);
+    };
+    expect(await read()).not.toContain(fresh.id);
+    // A seat gave the unit 5 minutes: the item is overdue at 6 minutes, reported or not 15 minutes ago.
+    const police = await signedIn(app, { username: 's.police.quick', role: 'unit_member', unitCode: 'police' });
+    const seat = await signIn(app, { username: 's.liaison2', password: TEST_PASSWORD });
+    const quick = await file();
+    expect((await seat.request('POST', `/api/v1/incidents/${quick.id}/accept`, { expectedVersion: 1 })).statusCode).toBe(200);
+    expect((await seat.request('POST', `/api/v1/incidents/${quick.id}/dispatch`, {
+      expectedVersion: await version(quick.id), leadUnit: 'police', deadline: new Date(clock().getTime() + 5 * MINUTE).toISOString(),
+    })).statusCode).toBe(200);
+    expect((await police.request('POST', `/api/v1/incidents/${quick.id}/take`, { expectedVersion: await version(quick.id) })).statusCode).toBe(200);
+    clock.advance(6 * MINUTE);
+    expect(await read()).toContain(quick.id);
+    expect(await read()).not.toContain(fresh.id);
+    expect((await app.slaTimer.sweep()).flagged).toContain(quick.id);
+    clock.advance(9 * MINUTE);
+    expect(await read()).toContain(fresh.id);
   });
 });
 

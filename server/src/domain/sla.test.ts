@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentStatus, Tier } from '../../../shared/workflow.ts';
 import {
-  DEFAULT_SLA_TABLE, VERIFICATION_HOURS, clockOf, escalationAlertDraft, leavesStage, overdueAlertDraft, slaTable, sweepSteps, withinLimit, type ClockEntry,
+  DEFAULT_SLA_TABLE, VERIFICATION_HOURS, clockOf, shortestLimitMs, escalationAlertDraft, leavesStage, overdueAlertDraft, slaTable, sweepSteps, withinLimit, type ClockEntry,
 } from './sla.ts';
 
 const t0 = new Date('2026-06-01T00:00:00Z');
@@ -22,6 +22,30 @@ describe('the table', () => {
     expect(custom.escalateFactor).toBe(3);
     expect(() => slaTable(undefined, 1)).toThrow(/greater than 1/);
     expect(() => slaTable([{ level: 1, responseMinutes: 5, resolutionHours: 1 }])).toThrow(/level 2/);
+  });
+});
+
+describe('the shortest limit (what the sweep may skip)', () => {
+  it('is the smallest limit of any stage and level: level 1\'s 15-minute response here', () => {
+    expect(shortestLimitMs(table)).toBe(15 * 60_000);
+    const custom = slaTable([{ level: 1, responseMinutes: 30, resolutionHours: 0.1 }, { level: 2, responseMinutes: 60, resolutionHours: 2 }, { level: 3, responseMinutes: 90, resolutionHours: 3 }]);
+    expect(shortestLimitMs(custom)).toBe(6 * 60_000);
+  });
+  it('no clock of an item reported less than that long ago is overdue or escalating, whatever its steps', () => {
+    const just = 15 - 0.01;
+    const timelines: ClockEntry[][] = [
+      [e(0, 'reported', 'district')],
+      [e(0, 'reported'), e(1, 'accepted'), e(2, 'dispatched'), e(3, 'in_progress')],
+      [e(0, 'reported'), e(1, 'accepted'), e(2, 'in_progress'), e(3, 'resolved')],
+      [e(0, 'reported', 'community'), e(5, 'reported', 'town')],
+    ];
+    for (const timeline of timelines) {
+      for (const level of [1, 2, 3] as const) {
+        const clk = clockOf(timeline, level, timeline[timeline.length - 1]!.tier, table, min(just));
+        expect(clk?.overdue ?? false).toBe(false);
+        expect(clk?.shouldEscalate ?? false).toBe(false);
+      }
+    }
   });
 });
 

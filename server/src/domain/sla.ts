@@ -62,6 +62,17 @@ export function slaTable(timeLimits: TimeLimit[] = TIME_LIMITS, escalateFactor =
 
 export const DEFAULT_SLA_TABLE = slaTable();
 
+/**
+ * The shortest limit of any stage and level, in ms. A clock's elapsed time never exceeds the time
+ * since the item was reported (every stage starts at or after the report), so an item reported
+ * less than this long ago cannot be overdue by its limits (a seat's deadline aside): the SLA sweep
+ * need not read it.
+ */
+export function shortestLimitMs(table: SlaTable): number {
+  const all = Object.values(table.limits).flatMap((l) => [l.responseMinutes, l.handlingMinutes, l.verificationMinutes]);
+  return 60_000 * Math.min(...all);
+}
+
 /** One timeline entry as the clock sees it: when, and the item's status and tier after it. */
 export interface ClockEntry {
   at: Date;

@@ -24,7 +24,7 @@ import * as dispatch from '../db/repositories/dispatch-repository.ts';
 import { seatOfficers } from '../db/repositories/seats-repository.ts';
 import { listShifts, toDomainShifts } from '../db/repositories/roster-repository.ts';
 import { alertRecipients } from '../domain/duty-roster.ts';
-import { clockOf, escalationAlertDraft, overdueAlertDraft, sweepSteps, type SlaTable } from '../domain/sla.ts';
+import { clockOf, escalationAlertDraft, overdueAlertDraft, shortestLimitMs, sweepSteps, type SlaTable } from '../domain/sla.ts';
 import { nextTier, owningSeat } from '../domain/tiers.ts';
 import { ActionRefused, type DispatchService } from './dispatch-service.ts';
 import type { AlertsService } from './alerts-service.ts';
@@ -96,10 +96,13 @@ export function createSlaTimer({ db, dispatch: service, clock, sla, batch, log, 
 
   async function sweep(now = clock()): Promise<SweepResult> {
     const result: SweepResult = { flagged: [], escalated: [] };
-    // Every open item, a page at a time, so none waits behind others that need nothing.
+    // Items reported within the shortest limit cannot be due yet: a burst of new reports
+    // (thousands open) is not read, timeline and all, every sweep.
+    const dueBy = { reportedBefore: new Date(now.getTime() - shortestLimitMs(sla)), now };
+    // Every open item that can be due, a page at a time, so none waits behind others that need nothing.
     let afterId: string | undefined;
     for (;;) {
-      const page = await dispatch.slaCandidates(db, batch, { afterId });
+      const page = await dispatch.slaCandidates(db, batch, { afterId, dueBy });
       for (const candidate of page) {
         // A step at a time, re-reading the item after each (each moves its version): a restart may have
         // skipped past both limits (mark, then escalate).

@@ -212,7 +212,7 @@ export interface SlaCandidate {
  * carry the status forward.
  */
 export async function slaCandidates(
-  db: Queryable, limit: number, page: { onlyId?: string; afterId?: string } = {},
+  db: Queryable, limit: number, page: { onlyId?: string; afterId?: string; dueBy?: { reportedBefore: Date; now: Date } } = {},
 ): Promise<SlaCandidate[]> {
   const { rows } = await db.query<{
     id: string; item_code: string; grid_code: string; level: Level; status: IncidentStatus; tier: Tier; overdue: boolean; version: number; town_code: string;
@@ -226,8 +226,10 @@ export async function slaCandidates(
     WHERE i.status = ANY($1::text[]) AND ($3::uuid IS NULL OR i.id = $3) AND ($4::uuid IS NULL OR i.id > $4)
       -- Nothing more can happen to these: marked, and no escalation from the New Area or from verification.
       AND NOT (i.overdue AND (i.tier = 'district' OR i.status IN ('resolved', 'verified')))
+      -- Only items that can be due: reported long enough ago for the shortest limit, or past a seat's deadline.
+      AND ($5::timestamptz IS NULL OR i.reported_at <= $5 OR a.deadline <= $6)
     ORDER BY i.id
-    LIMIT $2`, [OPEN, limit, page.onlyId ?? null, page.afterId ?? null]);
+    LIMIT $2`, [OPEN, limit, page.onlyId ?? null, page.afterId ?? null, page.dueBy?.reportedBefore ?? null, page.dueBy?.now ?? null]);
   return rows.map((r) => {
     let status: IncidentStatus = 'reported';
     let tier: Tier = r.tier;
