@@ -26,6 +26,7 @@ import { seededRng } from '../server/src/domain/feed-random.ts';
 import { heartbeatBody } from '../server/src/simulator/wire.ts';
 import type { Bench } from './types.ts';
 import { formatRate } from './stats.ts';
+import { analysis } from './live/analysis.ts';
 import { cpuShare, fdatasyncMs, sampleCpu, type CpuSample } from './live/proc-cpu.ts';
 import { signIn, startProductChild, type RunningProductChild } from './live/product-child.ts';
 import { connectToCluster, profile, type PgProfile } from './live/pg-profile.ts';
@@ -453,7 +454,9 @@ function report(r: {
     '',
     `Ratio: one emit per change costs **${cpuRatio.toFixed(1)}×** the server CPU of batching, and sends ${(perChange.messages / batched.messages).toFixed(0)}× the messages.`,
     '',
-    ...analysis(r.phases, r.fsyncMs, r.idleFirst, r.idle),
+    ...analysis(r.phases, r.fsyncMs, r.idleFirst, r.idle, {
+      targetRate: TARGET_RATE, pushesPerReport: SCREENS.kiosks + SCREENS.districtDuty + SCREENS.perTown, screens: SCREENS.kiosks + SCREENS.districtDuty + 5 * SCREENS.perTown,
+    }),
     '',
     `Targets: ≥ ${TARGET_RATE} reports/s sustained with ${SCREENS.kiosks + SCREENS.districtDuty + 5 * SCREENS.perTown} screens: **${rateMet ? 'met' : 'NOT met'}** (${formatRate(r.sustained.ingestedPerSec)}/s, ${r.sustained.failed} failed); `
       + `push p99 < ${TARGET_P99_MS} ms at that rate: **${p99Met ? 'met' : 'NOT met'}** (${ms(r.sustained.push.latency.p99)} ms); `
@@ -463,68 +466,4 @@ function report(r: {
     + r.phases.filter((p) => p !== r.sustained).map((p) => `${p.label}: ${formatRate(p.ingestedPerSec)}/s (p99 ${ms(p.push.latency.p99)} ms)`).join(', ') + `, heartbeats ${pct(r.heartbeat.realShare.own)} + PG ${pct(r.heartbeat.realShare.descendants)} of a core, `
     + `per-change/batched CPU ${cpuRatio.toFixed(1)}× — targets: rate ${rateMet ? 'met' : 'NOT met'}, p99 ${p99Met ? 'met' : 'NOT met'}, heartbeats ${hbMet ? 'met' : 'NOT met'}`;
   return { summary, markdown };
-}
-
-/**
- * CPU per report before the 2026-11-30 cuts (bench/live-profile.ts at 200/s with the same 100 screens, load
- * average 7.5): the yardstick the analysis compares this run with. CPU per report moves much less than the
- * rates when other work shares the machine.
- */
-const BEFORE_MS_PER_REPORT = { server: 3.08, pg: 1.79 };
-/** The same measurement after them (bench/live-profile.ts at 200/s, load average 11.9). */
-const AFTER_MS_PER_REPORT = { server: 2.15, pg: 1.30 };
-
-/** Why the report rate is what it is, from the flat-out phase's own numbers. */
-export function analysis(phases: PhaseResult[], fsyncMs: number, idleBefore: { own: number; descendants: number }, idleAfter: { own: number; descendants: number }): string[] {
-  const flatOut = phases[0];
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const states = [...(flatOut.profile?.states ?? [])];
-  const busy = states.reduce((a, [, n]) => a + n, 0);
-  const lockWait = states.filter(([k]) => k === 'Lock: transactionid' || k === 'Lock: tuple').reduce((a, [, n]) => a + n, 0);
-  const { runQueue } = flatOut.cpu;
-  // CPU per report over all the report phases together (CPU seconds / reports): at a low rate one phase's share is
-  // mostly background, and work a phase leaves behind (the alert rules run after the reports) lands in the next one.
-  const measured = phases.filter((p) => p.ok > 0);
-  const reports = measured.reduce((a, p) => a + p.ok, 0);
-  const seconds = measured.reduce((a, p) => a + p.ok / p.ingestedPerSec, 0);
-  const cpuSeconds = (k: keyof PhaseResult['cpu']) => measured.reduce((a, p) => a + (p.cpu[k] * p.ok) / p.ingestedPerSec, 0);
-  // As a share over the same seconds, so the helpers below read it like one phase at the mean rate.
-  const meanRate = reports / seconds;
-  const share = (k: keyof PhaseResult['cpu']) => cpuSeconds(k) / seconds;
-  const perReport = (s: number) => (Math.max(0, s) * 1000) / meanRate;
-  const ms = (s: number) => perReport(s).toFixed(2);
-  const coresAtTarget = (s: number) => (perReport(s) * TARGET_RATE) / 1000;
-  // The idle product's own CPU (timers, 100 idle sockets) is not a cost of reports.
-  const server = share('own') - idleBefore.own;
-  const pg = share('descendants') - idleBefore.descendants;
-  const screens = share('screens');
-  const bench = share('bench');
-  const product = coresAtTarget(server) + coresAtTarget(pg);
-  const clients = coresAtTarget(screens) + coresAtTarget(bench);
-  const pushes = SCREENS.kiosks + SCREENS.districtDuty + SCREENS.perTown;
-  return [
-    `Why: every change takes the change-log counter row's lock until COMMIT (migration 003: gap-free seqs in commit order), and a commit waits`,
-    `for its fsync (fdatasync ${fsyncMs.toFixed(1)} ms on this disk in this run), so reports are filed in groups (server/src/realtime/README.md):`,
-    `one transaction at a time takes every report that arrived meanwhile and writes them, numbered, in ONE statement just before COMMIT.`,
-    `Flat out, ${busy.toFixed(1)} database connections were busy on average, ${lockWait.toFixed(2)} of them waiting on a lock`,
-    `(${states.slice(0, 4).map(([k, n]) => `${k} ${n.toFixed(2)}`).join(', ')}): the numbering is not the limit, CPU is.`,
-    '',
-    `CPU per report over the ${measured.length} report phases together (${reports.toLocaleString('en-US')} reports in ${seconds.toFixed(0)} s, less the idle product's ${pct(idleBefore.own)} + ${pct(idleBefore.descendants)}`,
-    `before the load): the server's Node process **${ms(server)} ms**, its PostgreSQL **${ms(pg)} ms**. It moves much less than the rates when other`,
-    `work shares the machine, but not nothing; and work left behind is not in it: the idle product 3 s after the last phase still took`,
-    `${pct(idleAfter.own)} + ${pct(idleAfter.descendants)} of a core (the alert rules catching up with the reports, timers judging the open incidents).`,
-    `The cuts of 2026-11-30, measured at a fixed 200/s with bench/live-profile.ts:`,
-    `server ${BEFORE_MS_PER_REPORT.server.toFixed(2)} -> ${AFTER_MS_PER_REPORT.server.toFixed(2)} ms, PostgreSQL ${BEFORE_MS_PER_REPORT.pg.toFixed(2)} -> ${AFTER_MS_PER_REPORT.pg.toFixed(2)} ms per report: each screen's events of a batch leave in one TCP write`,
-    `(server/src/realtime/write-together.ts; ws wrote every frame with its own syscall, and on loopback each write also runs the receiving`,
-    `side's TCP path: ${pushes} frames per report); the batch's audit rows in one statement; new incidents written once, already numbered (no`,
-    `second row version with nine index entries each); no decrypting of the phone just sealed; the batch statements named (planned once).`,
-    `The bench's own clients on the same cores: the ${SCREENS.kiosks + SCREENS.districtDuty + 5 * SCREENS.perTown} screens' process ${ms(screens)} ms per report (${pushes} websocket messages`,
-    `to parse), this load generator ${ms(bench)} ms.`,
-    '',
-    `What ${TARGET_RATE}/s takes at these costs: the product ${product.toFixed(2)} cores (server ${coresAtTarget(server).toFixed(2)}, PostgreSQL ${coresAtTarget(pg).toFixed(2)}),`,
-    `the screens and the load generator ${clients.toFixed(2)}: ${(product + clients).toFixed(2)} cores on a 2-core machine, before anything else that runs.`,
-    `In the flat-out phase the server's event loop waited for a CPU ${pct(runQueue)} of the time (/proc schedstat): the rates above are what`,
-    `was left of 2 cores; the CPU per report is what the product costs. Left per report (profile): the HTTP request (sign-in session and`,
-    `account read, 2 queries; CSRF; helmet; rate limit; validation), sealing the phone, and the websocket frames themselves.`,
-  ];
 }
