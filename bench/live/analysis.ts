@@ -63,7 +63,7 @@ export function analysis(
     '   receiving side\'s TCP path); the batch\'s audit rows in one statement; new incidents written once, already numbered; the phone just',
     '   sealed not decrypted again; the batch statements named.',
     '2. Measured with this benchmark on a quiet machine (load average 1-3 at the start), before: flat out 586 reports/s, at 500/s push',
-    '   p50 62.6 ms and p99 181 ms; after, over four runs: flat out 1,112-1,200/s, at 500/s p50 35-51 ms and p99 123-169 ms (this',
+    '   p50 62.6 ms and p99 181 ms; after, over five runs: flat out 1,097-1,200/s, at 500/s p50 31-51 ms and p99 123-169 ms (this',
     '   run\'s figures above). Round trips taken out of the time the counter lock is held and a transaction stays open waiting for the',
     '   busy event loop: a batch is one statement instead of five round trips (BEGIN, id check, audits, insert, COMMIT); an incident',
     '   update\'s change, timeline step and last_seq, and an alert\'s change and last_seq, one statement each; one NOTIFY per transaction',
