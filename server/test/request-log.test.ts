@@ -44,6 +44,10 @@ async function loggedApp(level: string) {
     await sleep(SLOW_REQUEST_MS + 100);
     return { ok: true };
   });
+  app.get('/test/slow-on-purpose', { config: { slowRequestMs: SLOW_REQUEST_MS * 3 } }, async () => {
+    await sleep(SLOW_REQUEST_MS + 100);
+    return { ok: true };
+  });
   await app.ready();
   return { app, lines, requestLines: () => lines.filter((l) => l.reqId !== undefined) };
 }
@@ -89,6 +93,12 @@ describe('at the default level (info)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: WARN, msg: 'slow request', req: { url: '/test/slow' }, res: { statusCode: 200 } });
     expect(lines[0].responseTime).toBeGreaterThan(SLOW_REQUEST_MS);
+  });
+
+  it('holds a route slow on purpose (a sign-in) to its own limit', async () => {
+    logged.lines.length = 0;
+    expect((await logged.app.inject({ url: '/test/slow-on-purpose' })).statusCode).toBe(200);
+    expect(logged.requestLines()).toEqual([]);
   });
 });
 

@@ -5,8 +5,15 @@
 // requests. `LOG_LEVEL=debug` still shows every request, in and out.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
-/** A request taking longer than this is logged at warn, whatever its status. */
+/** A request taking longer than this is logged at warn, whatever its status (a route may set its own: config.slowRequestMs). */
 export const SLOW_REQUEST_MS = 1_000;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** When this route's answer counts as slow; for routes slow on purpose (a sign-in's password hash). */
+    slowRequestMs?: number;
+  }
+}
 
 export type RequestLogLevel = 'error' | 'warn' | 'debug';
 
@@ -15,9 +22,9 @@ export type RequestLogLevel = 'error' | 'warn' | 'debug';
  * debug: a 4xx already tells the client what was wrong (and failed sign-ins
  * are in the audit log), and the demo officers' routine 409s would flood it.
  */
-export function requestLogLevel(statusCode: number, responseTimeMs: number): RequestLogLevel {
+export function requestLogLevel(statusCode: number, responseTimeMs: number, slowMs = SLOW_REQUEST_MS): RequestLogLevel {
   if (statusCode >= 500) return 'error';
-  if (responseTimeMs > SLOW_REQUEST_MS) return 'warn';
+  if (responseTimeMs > slowMs) return 'warn';
   return 'debug';
 }
 
@@ -40,7 +47,7 @@ export class QuietRequestLog extends LogController {
       reply.log.error({ req: request, res: reply, err: error, responseTime }, 'request errored');
       return;
     }
-    const level = requestLogLevel(reply.statusCode, responseTime);
+    const level = requestLogLevel(reply.statusCode, responseTime, request.routeOptions.config?.slowRequestMs);
     // Above debug the "incoming request" line was not written: say which request it was.
     if (level === 'debug') reply.log.debug({ res: reply, responseTime }, MESSAGES.debug);
     else reply.log[level]({ req: request, res: reply, responseTime }, MESSAGES[level]);

@@ -42,7 +42,8 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['auth'];
 
   app.post('/auth/login', {
-    config: { public: true, rateLimit },
+    // The password hash is slow on purpose (scrypt), and a burst of sign-ins queues for it.
+    config: { public: true, rateLimit, slowRequestMs: 10_000 },
     schema: { tags, summary: 'Sign in; sets the session cookie', body: LoginBody, response: { 200: Me, 400: ApiError, 401: LoginFailure, 429: ApiError } },
   }, async (request, reply) => {
     const result = await app.auth.signIn(request.body, requestContext(request));
