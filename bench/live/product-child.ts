@@ -36,6 +36,8 @@ export async function startProductChild(extraEnv: Record<string, string> = {}, o
       ...process.env,
       PORT: '0', HOST: '127.0.0.1', PG_DATA_DIR: join(dir, 'pgdata'), DATABASE_URL: '',
       DEMO: '1', DEMO_PASSWORD, DEMO_FEED: 'off', LOG_LEVEL: 'warn',
+      // As `npm start` runs it (package.json): libuv's pool read before main.ts runs.
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '8',
       // The load comes from one address and a few accounts: lift the per-address and per-account limits.
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000', REPORT_RATE_LIMIT_PER_MINUTE: '100000000',
       ...extraEnv,
