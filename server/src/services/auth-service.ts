@@ -80,10 +80,14 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
   // gateway posting in parallel). One write per session per step is enough
   // for an idle timeout counted in minutes.
   const touched = new Map<string, Date>();
-  function touchOnce(sessionId: string, seenAt: Date, at: Date): Promise<void> | undefined {
+  /** The newer of the last-seen time read and the one this process last wrote. */
+  function lastSeenOf(sessionId: string, seenAt: Date): Date {
     const mine = touched.get(sessionId);
-    const last = mine && mine > seenAt ? mine : seenAt;
-    if (!shouldTouch(last, at)) return undefined;
+    return mine && mine > seenAt ? mine : seenAt;
+  }
+
+  function touchOnce(sessionId: string, seenAt: Date, at: Date): Promise<void> | undefined {
+    if (!shouldTouch(lastSeenOf(sessionId, seenAt), at)) return undefined;
     // Bounded: forget everything now and then rather than keep ended sessions (the cost is one extra write each).
     if (touched.size >= 10_000) touched.clear();
     touched.set(sessionId, at);
@@ -117,9 +121,7 @@ export function createAuthService(repos: Repositories, cipher: FieldCipher, opti
 
   /** Why this session is over now, or null while it is live. */
   function judge({ session, owner, kiosk }: SessionRead, at: Date): string | null {
-    // The last-seen time this process wrote may be newer than the one read.
-    const mine = touched.get(session.id);
-    const lastSeenAt = mine && mine > session.lastSeenAt ? mine : session.lastSeenAt;
+    const lastSeenAt = lastSeenOf(session.id, session.lastSeenAt);
     const idleMs = owner ? idleLimitFor(owner.role) : 0;
     const state = sessionState({ ...session, lastSeenAt }, at, { idleMs, absoluteMs: owner ? options.sessionMaxMs : 0 });
     if (state !== 'active') return state;

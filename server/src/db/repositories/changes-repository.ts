@@ -89,7 +89,7 @@ export interface ChangeFollowUps {
   /** This row's last_seq becomes the change's seq. */
   stamp?: { table: keyof typeof STAMPED_TABLES; id: string };
   /** An incident's timeline step recorded with the change's seq. */
-  step?: Omit<NewTimelineEntry, 'seq'>;
+  step?: NewTimelineEntry;
 }
 
 export interface ChangeRow {

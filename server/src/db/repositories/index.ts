@@ -11,7 +11,7 @@ import { createSecurityRepositories } from './security-repositories.ts';
 import { bindIntegrationKeys } from './integration-keys-repository.ts';
 import { bindIntakeMessages } from './intake-messages-repository.ts';
 import * as incidents from './incidents-repository.ts';
-import { appendTimeline, listTimeline } from './timeline-repository.ts';
+import { listTimeline } from './timeline-repository.ts';
 import type { Queryable } from './db.ts';
 import { appendChange, changesAfter, changesInScope, logBounds, pruneChanges, townOfCommunity } from './changes-repository.ts';
 
@@ -61,7 +61,6 @@ export function createRepositories(pool: pg.Pool) {
       count: (db: Queryable = pool) => incidents.countIncidents(db),
     },
     timeline: {
-      append: appendTimeline,
       list: (incidentId: string) => listTimeline(pool, incidentId),
     },
   };

@@ -1,10 +1,12 @@
-// An incident's timeline: append and read, nothing else (the table refuses
-// UPDATE and DELETE, migration 003).
+// An incident's timeline: read here; a step is written with the change that
+// numbers it (appendChange's `step`, the report batch), and the table refuses
+// UPDATE and DELETE (migration 003).
 import type { TimelineEntry } from '../../../../shared/schemas/incident.ts';
 import type { Role } from '../../../../shared/schemas/auth.ts';
 import type { IncidentStatus, Tier } from '../../../../shared/workflow.ts';
 import type { Queryable } from './db.ts';
 
+/** A step as its writer gives it; its seq is the change written with it. */
 export interface NewTimelineEntry {
   incidentId: string;
   at: Date;
@@ -17,16 +19,6 @@ export interface NewTimelineEntry {
   tier?: Tier | null;
   note?: string | null;
   data?: unknown;
-  seq: number | null;
-}
-
-export async function appendTimeline(tx: Queryable, e: NewTimelineEntry): Promise<void> {
-  await tx.query(`
-    INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
-    e.incidentId, e.at, e.actorId, e.actor, e.role, e.action, e.fromStatus ?? null, e.toStatus ?? null, e.tier ?? null,
-    e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data), e.seq,
-  ]);
 }
 
 /** Oldest first. */
