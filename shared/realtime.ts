@@ -34,9 +34,19 @@ export const COMMANDS = {
 /** How often at most a room gets a merged `camera:status-changed` batch. */
 export const CAMERA_BATCH_INTERVAL_MS = 250;
 
+/**
+ * The kinds pushed as lists: what one read of the change log brings for a
+ * room, consecutive changes of one of these kinds, goes out as one event (a
+ * batch of reports commits together; one message per report was most of the
+ * push's cost). Nothing waits to be merged.
+ */
+export const MERGED_KINDS = ['incident:created', 'incident:updated'] as const;
+export const isMergedKind = (kind: string): boolean => (MERGED_KINDS as readonly string[]).includes(kind);
+
 export interface ServerToClientEvents {
-  'incident:created': (incident: Incident) => void;
-  'incident:updated': (incident: Incident) => void;
+  /** One or more incidents, in seq order (merged per room, MERGED_KINDS); an incident may appear more than once in `incident:updated`. */
+  'incident:created': (incidents: Incident[]) => void;
+  'incident:updated': (incidents: Incident[]) => void;
   /** Merged per room (latest status per camera), at most every CAMERA_BATCH_INTERVAL_MS; ordered by seq. */
   'camera:status-changed': (changes: CameraStatusChange[]) => void;
   'alert:raised': (alert: Alert) => void;

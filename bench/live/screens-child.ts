@@ -50,12 +50,14 @@ async function open(url: string, spec: ScreenSpec): Promise<void> {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  socket.on('incident:created', (incident) => {
+  socket.on('incident:created', (incidents) => {
     const at = wallNow();
     incidentMessages += 1;
-    const list = arrivals.get(incident.id);
-    if (list) list.push(at);
-    else arrivals.set(incident.id, [at]);
+    for (const incident of incidents) {
+      const list = arrivals.get(incident.id);
+      if (list) list.push(at);
+      else arrivals.set(incident.id, [at]);
+    }
   });
   socket.on('camera:status-changed', (changes) => {
     cameraMessages += 1;

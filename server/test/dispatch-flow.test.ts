@@ -59,7 +59,7 @@ beforeAll(async () => {
   water = await signedIn(app, { username: 'f.water', role: 'unit_member', unitCode: 'water' });
   kiosk = await signedIn(app, { username: 'f.kiosk', role: 'kiosk' });
   socket = openSocket(baseUrl(app), cookieHeader(liaison.cookies));
-  socket.on('incident:updated', (i) => pushed.push(i));
+  socket.on('incident:updated', (list) => pushed.push(...list));
   await connected(socket);
   await socket.emitWithAck('subscribe', { scope: { level: 'community', communityCode: here.communityCode } });
 });

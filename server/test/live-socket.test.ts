@@ -59,7 +59,7 @@ async function screen(client: Client, scope: SubscribeRequest['scope'] | null = 
   sockets.push(socket);
   await connected(socket);
   const created: Incident[] = [];
-  socket.on('incident:created', (i) => created.push(i));
+  socket.on('incident:created', (list) => created.push(...list));
   let subscribed: Ack<SubscribeResult> | null = null;
   if (scope) subscribed = await socket.emitWithAck('subscribe', { scope });
   return { socket, created, subscribed };
@@ -68,8 +68,9 @@ async function screen(client: Client, scope: SubscribeRequest['scope'] | null = 
 /** Resolves with the first `incident:created` matching `test` (the events before it are in `created`). */
 function nextCreated(socket: ScreenSocket, test: (i: Incident) => boolean): Promise<Incident> {
   return new Promise((resolve) => {
-    const on = (i: Incident) => {
-      if (!test(i)) return;
+    const on = (list: Incident[]) => {
+      const i = list.find(test);
+      if (!i) return;
       socket.off('incident:created', on);
       resolve(i);
     };
@@ -275,6 +276,63 @@ describe('camera status', () => {
     const page = (await leader.request('GET', `/api/v1/changes?since=${seqs[0] - 1}&limit=30`)).json() as ChangesPage;
     expect(page.changes.filter((c) => c.kind === 'camera:status-changed').map((c) => c.seq)).toEqual(seqs);
     for (const c of page.changes) expect(Value.Check(Change, c)).toBe(true);
+  });
+});
+
+describe('incident events merged per room', () => {
+  it('sends what one read of the log brings as one list per run of one kind, in seq order, only to its scope', async () => {
+    const wall = await screen(leader, { level: 'district' });
+    const mine = await screen(duty, { level: 'town', townCode: TOWN });
+    const theirs = await screen(otherDuty, { level: 'town', townCode: OTHER_TOWN });
+    const a = await post(duty, report(here));
+    const b = await post(duty, report(here));
+    const c = await post(otherDuty, report(otherTown));
+    await nextCreated(wall.socket, (i) => i.id === c.id);
+    const messages = (socket: ScreenSocket) => {
+      const got: [string, Incident[]][] = [];
+      socket.on('incident:created', (list) => got.push(['created', list]));
+      socket.on('incident:updated', (list) => got.push(['updated', list]));
+      return got;
+    };
+    const atWall = messages(wall.socket);
+    const atMine = messages(mine.socket);
+    const atTheirs = messages(theirs.socket);
+    // Five changes in one transaction (one notification, one read): updated a, b (this town), c (the other), created a, updated b.
+    const area = (i: Incident) => ({ townCode: i.townCode, communityCode: i.communityCode });
+    const seqs = await inTransaction(app.db, async (tx) => {
+      const out: number[] = [];
+      for (const [kind, i] of [['incident:updated', a], ['incident:updated', b], ['incident:updated', c], ['incident:created', a], ['incident:updated', b]] as const) {
+        const { seq: _seq, ...payload } = i;
+        out.push(await app.repos.changes.append(tx, { kind, area: area(i), entityId: i.id, payload }));
+      }
+      return out;
+    });
+    // A marker report after them in each town: when it arrives, the five have arrived before it.
+    const markerHere = report(here);
+    const markerThere = report(otherTown);
+    const gotHere = nextCreated(mine.socket, (i) => i.id === markerHere.id);
+    const gotThere = nextCreated(theirs.socket, (i) => i.id === markerThere.id);
+    const gotWall = nextCreated(wall.socket, (i) => i.id === markerThere.id);
+    await post(duty, markerHere);
+    await post(otherDuty, markerThere);
+    await Promise.all([gotHere, gotThere, gotWall]);
+
+    // Only these five (the alert rules may write changes of their own, in transactions of their own).
+    const shape = (got: [string, Incident[]][]) => got
+      .map(([kind, list]) => [kind, list.filter((i) => seqs.includes(i.seq)).map((i) => [i.id, i.seq])] as const)
+      .filter(([, list]) => list.length > 0);
+    expect(shape(atWall)).toEqual([
+      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]], [c.id, seqs[2]]]],
+      ['created', [[a.id, seqs[3]]]],
+      ['updated', [[b.id, seqs[4]]]],
+    ]);
+    expect(shape(atMine)).toEqual([
+      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]]]],
+      ['created', [[a.id, seqs[3]]]],
+      ['updated', [[b.id, seqs[4]]]],
+    ]);
+    expect(shape(atTheirs)).toEqual([['updated', [[c.id, seqs[2]]]]]);
+    for (const [, list] of atWall) for (const i of list) expect(Value.Check(Incident, i)).toBe(true);
   });
 });
 

@@ -101,7 +101,7 @@ describe('the loop over sockets', () => {
     const screen = await person('town_duty', { scope: { level: 'town', townCode: here.townCode } });
     await screen.socket.emitWithAck('subscribe', { scope: { level: 'town', townCode: here.townCode } });
     const seen: Incident[] = [];
-    screen.socket.on('incident:updated', (i) => seen.push(i));
+    screen.socket.on('incident:updated', (list) => seen.push(...list));
 
     const item = await file();
     let r = await step(liaison.socket, item, 'accept', { note: '已受理' });

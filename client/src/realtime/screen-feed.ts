@@ -5,6 +5,7 @@ import { readonly, shallowRef } from 'vue';
 import type { Scope } from '@shared/schemas/auth.ts';
 import type { Change } from '@shared/schemas/changes.ts';
 import type { CameraCollection } from '@shared/schemas/geo.ts';
+import type { Incident } from '@shared/schemas/incident.ts';
 import type { SubscribeRequest } from '@shared/realtime.ts';
 import { geoApi } from '../api/geo-api.ts';
 import { useIncidentsStore } from '../stores/incidents.ts';
@@ -110,8 +111,18 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
     }
     move({ type: 'event' });
   };
-  socket.on('incident:created', receive('incident:created'));
-  socket.on('incident:updated', receive('incident:updated'));
+  // Merged per room: one event carries every incident of a batch, in seq order.
+  const receiveAll = (kind: 'incident:created' | 'incident:updated') => (incidents: Incident[]) => {
+    fromSocket = true;
+    try {
+      for (const incident of incidents) sync.receive({ seq: incident.seq, at: new Date().toISOString(), kind, payload: incident } as Change);
+    } finally {
+      fromSocket = false;
+    }
+    move({ type: 'event' });
+  };
+  socket.on('incident:created', receiveAll('incident:created'));
+  socket.on('incident:updated', receiveAll('incident:updated'));
   socket.on('alert:raised', receive('alert:raised'));
   socket.on('alert:acknowledged', receive('alert:acknowledged'));
   socket.on('alert:cleared', receive('alert:cleared'));

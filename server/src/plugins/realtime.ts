@@ -1,22 +1,23 @@
 // Socket.IO on the app's own HTTP server (websocket transport), guarded by
 // the REST sessions (guardSocketServer), pushing the change log: it LISTENs
 // for appends (delivered at COMMIT), reads the rows after the last seq it
-// pushed, in seq order, and emits each to the rooms of its area. Camera
-// status changes go through the coalescer (one merged batch per room at
-// most every 250 ms). No connection-state recovery: clients catch up through
+// pushed, in seq order, and emits them to the rooms of their area: incident
+// events of one read merged per room into lists, camera status changes
+// through the coalescer (one merged batch per room at most every 250 ms). No connection-state recovery: clients catch up through
 // `sync` / GET /api/v1/changes (README in server/src/realtime/).
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { Value } from 'typebox/value';
 import {
-  SubscribeRequest, SyncRequest, type Ack, type AckError, type ClientToServerEvents, type ServerToClientEvents, type SubscribeResult,
+  SubscribeRequest, SyncRequest, isMergedKind, type Ack, type AckError, type ClientToServerEvents, type ServerToClientEvents, type SubscribeResult,
 } from '../../../shared/realtime.ts';
 import type { CameraStatusChange } from '../../../shared/schemas/device.ts';
-import type { ChangesPage } from '../../../shared/schemas/changes.ts';
+import type { ChangesPage, ChangeKind } from '../../../shared/schemas/changes.ts';
 import type { Scope } from '../../../shared/schemas/auth.ts';
 import type { ChangeRow } from '../db/repositories/changes-repository.ts';
 import { Coalescer } from '../domain/coalesce.ts';
+import { mergeRuns, type Push } from '../domain/push-runs.ts';
 import { roomsForArea, scopeContains, scopeRoom } from '../domain/scope.ts';
 import { guardSocketServer, socketPrincipal, type SocketData } from '../services/socket-auth.ts';
 import { ownFilterOf } from '../services/incidents-service.ts';
@@ -72,16 +73,24 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
     let draining: Promise<void> | null = null;
     let again = false;
 
-    const emit = (row: ChangeRow) => {
-      const rooms = roomsForArea(row);
-      if (row.kind === 'camera:status-changed') {
-        cameras.add(rooms, row.entityId, row.payload as unknown as CameraStatusChange);
-        return;
+    // One page of the log at a time: camera changes to the coalescer, the rest merged per room (domain/push-runs.ts).
+    const emitPage = (rows: readonly ChangeRow[]) => {
+      const pushes: Push<ChangeKind, unknown>[] = [];
+      for (const row of rows) {
+        const rooms = roomsForArea(row);
+        if (row.kind === 'camera:status-changed') {
+          cameras.add(rooms, row.entityId, row.payload as unknown as CameraStatusChange);
+          continue;
+        }
+        const accountId = (row.payload as { reporter?: { accountId?: number | null } }).reporter?.accountId;
+        if (row.kind.startsWith('incident:') && typeof accountId === 'number') rooms.push(reporterRoom(accountId));
+        pushes.push({ rooms, kind: row.kind, payload: row.payload });
       }
-      const accountId = (row.payload as { reporter?: { accountId?: number | null } }).reporter?.accountId;
-      if (row.kind.startsWith('incident:') && typeof accountId === 'number') rooms.push(reporterRoom(accountId));
-      // The payload was validated against the contract when it was appended; the event name is its kind.
-      (io.to(rooms).emit as (event: string, payload: unknown) => boolean)(row.kind, row.payload);
+      // Payloads were validated against the contract when appended; the event name is the kind.
+      for (const run of mergeRuns(pushes, isMergedKind)) {
+        const room = io.to(run.room) as unknown as { emit(event: string, payload: unknown): boolean };
+        room.emit(run.kind, isMergedKind(run.kind) ? run.payloads : run.payloads[0]);
+      }
     };
 
     const drainOnce = async () => {
@@ -89,10 +98,8 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
         again = false;
         for (;;) {
           const rows = await app.repos.changes.after(pushedSeq, PAGE);
-          for (const row of rows) {
-            emit(row);
-            pushedSeq = row.seq;
-          }
+          emitPage(rows);
+          if (rows.length > 0) pushedSeq = rows[rows.length - 1].seq;
           if (rows.length < PAGE) break;
         }
       } while (again);

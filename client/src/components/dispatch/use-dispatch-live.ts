@@ -17,8 +17,10 @@ function subscribeRequest(scope: Scope): SubscribeRequest {
 export function useDispatchLive(scope: Scope, onChange: (incident: Incident) => void, onResync: () => void) {
   const live = ref(false);
   const socket = createScreenSocket();
-  socket.on('incident:created', onChange);
-  socket.on('incident:updated', onChange);
+  // Pushed as lists (a batch of reports is one event).
+  const each = (incidents: Incident[]) => { for (const incident of incidents) onChange(incident); };
+  socket.on('incident:created', each);
+  socket.on('incident:updated', each);
   socket.on('connect', () => {
     socket.emit('subscribe', subscribeRequest(scope), (ack) => {
       live.value = 'data' in ack;
