@@ -2,8 +2,8 @@
 // (`Server<ClientToServerEvents, ServerToClientEvents>`) and the client
 // (`Socket<ServerToClientEvents, ClientToServerEvents>`).
 //
-// Server -> client: past-tense events, each payload carrying its change-log
-// `seq`. Client -> server: commands answered by an ack `{data} | {error}`.
+// Server -> client: past-tense events, each carrying a list of payloads
+// (PUSH_ORDER), each payload its change-log `seq`. Client -> server: commands answered by an ack `{data} | {error}`.
 // Reconnecting is the client's job: after (re)connecting, `subscribe`, then
 // `sync` (or GET /api/v1/changes) from the last seq applied; apply a change
 // only if its seq is above the last applied one for that entity.
@@ -35,23 +35,26 @@ export const COMMANDS = {
 export const CAMERA_BATCH_INTERVAL_MS = 250;
 
 /**
- * The kinds pushed as lists: what one read of the change log brings for a
- * room, consecutive changes of one of these kinds, goes out as one event (a
- * batch of reports commits together; one message per report was most of the
- * push's cost). Nothing waits to be merged.
+ * Every event carries a list. What one read of the change log brings for a
+ * room goes out as one event per kind, the kind's changes in seq order (a
+ * batch of reports commits together; one message per change was most of
+ * the push's cost). Nothing waits to be merged, except camera changes (at
+ * most every CAMERA_BATCH_INTERVAL_MS, latest status per camera). The kinds
+ * of one read go out in this order, an entity's lifecycle, so each entity's
+ * changes arrive in seq order; across kinds, seqs may arrive out of order.
  */
-export const MERGED_KINDS = ['incident:created', 'incident:updated'] as const;
-export const isMergedKind = (kind: string): boolean => (MERGED_KINDS as readonly string[]).includes(kind);
+export const PUSH_ORDER = ['incident:created', 'incident:updated', 'alert:raised', 'alert:acknowledged', 'alert:cleared'] as const;
+export type PushedKind = (typeof PUSH_ORDER)[number];
 
 export interface ServerToClientEvents {
-  /** One or more incidents, in seq order (merged per room, MERGED_KINDS); an incident may appear more than once in `incident:updated`. */
   'incident:created': (incidents: Incident[]) => void;
+  /** An incident may appear more than once (changed twice in one read), in seq order. */
   'incident:updated': (incidents: Incident[]) => void;
   /** Merged per room (latest status per camera), at most every CAMERA_BATCH_INTERVAL_MS; ordered by seq. */
   'camera:status-changed': (changes: CameraStatusChange[]) => void;
-  'alert:raised': (alert: Alert) => void;
-  'alert:acknowledged': (alert: Alert) => void;
-  'alert:cleared': (alert: Alert) => void;
+  'alert:raised': (alerts: Alert[]) => void;
+  'alert:acknowledged': (alerts: Alert[]) => void;
+  'alert:cleared': (alerts: Alert[]) => void;
 }
 
 /**

@@ -126,14 +126,14 @@ describe('acknowledge and clear', () => {
   });
 
   it('acknowledging records who and when, is pushed, audited and in the change log; twice is a 409 naming who did it', async () => {
-    const pushed = new Promise<Alert>((resolve) => screen.once('alert:acknowledged', resolve));
+    const pushed = new Promise<Alert[]>((resolve) => screen.once('alert:acknowledged', resolve));
     clock.advance(60_000);
     const res = await act(townDuty, ours.id, 'acknowledge');
     expect(res.statusCode).toBe(200);
     const acked = res.json() as Alert;
     expect(acked).toMatchObject({ id: ours.id, status: 'acknowledged', acknowledgedBy: 'a.town', acknowledgedAt: clock().toISOString(), clearedAt: null });
     expect(acked.seq).toBeGreaterThan(ours.seq);
-    expect(await pushed).toEqual(acked);
+    expect(await pushed).toEqual([acked]);
     const again = await act(townDuty, ours.id, 'acknowledge');
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toBe(`alert ${ours.id} is already acknowledged (by a.town at ${acked.acknowledgedAt})`);
@@ -143,12 +143,12 @@ describe('acknowledge and clear', () => {
   });
 
   it('clearing records who and when and is pushed; afterwards clearing or acknowledging is a 409 saying it is cleared', async () => {
-    const pushed = new Promise<Alert>((resolve) => screen.once('alert:cleared', resolve));
+    const pushed = new Promise<Alert[]>((resolve) => screen.once('alert:cleared', resolve));
     clock.advance(60_000);
     const res = await act(townDuty, ours.id, 'clear');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'cleared', clearedBy: 'a.town', clearedAt: clock().toISOString(), acknowledgedBy: 'a.town' });
-    expect((await pushed).status).toBe('cleared');
+    expect((await pushed).map((a) => a.status)).toEqual(['cleared']);
     for (const verb of ['clear', 'acknowledge'] as const) {
       const late = await act(district, ours.id, verb);
       expect(late.statusCode).toBe(409);

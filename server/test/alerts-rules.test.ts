@@ -61,7 +61,7 @@ beforeAll(async () => {
     const socket = openSocket(baseUrl(app), cookieHeader(client.cookies));
     sockets.push(socket);
     await connected(socket);
-    socket.on('alert:raised', (a) => list.push(a));
+    socket.on('alert:raised', (as) => list.push(...as));
     if (town === TOWN) townScreen = socket;
     else otherScreen = socket;
   }
@@ -113,7 +113,7 @@ describe('level-1 incidents', () => {
     sockets.push(townScreen);
     await connected(townScreen);
     townAlerts.length = 0;
-    townScreen.on('alert:raised', (a) => townAlerts.push(a));
+    townScreen.on('alert:raised', (as) => townAlerts.push(...as));
   });
 
   it('an incident filed while the engine was not looking is still evaluated (it reads the log from its cursor)', async () => {
@@ -237,7 +237,7 @@ describe('community camera online rate', () => {
     await duty.request('POST', '/api/v1/devices/heartbeats', { heartbeats: beats(n - Math.ceil(n * 0.85) + 1) });
     await app.alerts.drain();
     expect((await rateAlerts())[0].status).toBe('raised');
-    const cleared = new Promise<Alert>((resolve) => townScreen.once('alert:cleared', resolve));
+    const cleared = new Promise<Alert>((resolve) => townScreen.once('alert:cleared', ([a]) => resolve(a)));
     clock.advance(1000);
     await duty.request('POST', '/api/v1/devices/heartbeats', { heartbeats: beats(n - Math.ceil(n * 0.85)) });
     await app.alerts.drain();

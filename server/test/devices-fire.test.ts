@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('fire episodes', () => {
   it('repeated alarms within one episode file one incident, linked to the sensor, and raise one pushed fire alarm', async () => {
-    const raised = new Promise<Alert>((resolve) => townScreen.once('alert:raised', resolve));
+    const raised = new Promise<Alert[]>((resolve) => townScreen.once('alert:raised', resolve));
     let otherHeard = false;
     otherScreen.on('alert:raised', () => {
       otherHeard = true;
@@ -85,7 +85,7 @@ describe('fire episodes', () => {
     expect(episodes).toHaveLength(1);
     expect(episodes[0]).toMatchObject({ alarmCount: 6, incidentFiled: true, incidentId: incidents[0].id, endedAt: null });
 
-    const alert = await raised;
+    const [alert] = await raised;
     expect(Value.Check(Alert, alert)).toBe(true);
     expect(alert).toMatchObject({ kind: 'fire_alarm', level: 1, status: 'raised', incidentId: incidents[0].id, sensorCode: sensor.code, townCode: TOWN });
     expect(alert.message).toContain('火警');

@@ -279,15 +279,17 @@ describe('camera status', () => {
   });
 });
 
-describe('incident events merged per room', () => {
-  it('sends what one read of the log brings as one list per run of one kind, in seq order, only to its scope', async () => {
+describe('events merged per room', () => {
+  it('sends what one read of the log brings as one list per kind, created before updated, in seq order, only to its scope', async () => {
     const wall = await screen(leader, { level: 'district' });
     const mine = await screen(duty, { level: 'town', townCode: TOWN });
     const theirs = await screen(otherDuty, { level: 'town', townCode: OTHER_TOWN });
     const a = await post(duty, report(here));
     const b = await post(duty, report(here));
-    const c = await post(otherDuty, report(otherTown));
-    await nextCreated(wall.socket, (i) => i.id === c.id);
+    const third = report(otherTown);
+    const seenThird = nextCreated(wall.socket, (i) => i.id === third.id);
+    const c = await post(otherDuty, third);
+    await seenThird;
     const messages = (socket: ScreenSocket) => {
       const got: [string, Incident[]][] = [];
       socket.on('incident:created', (list) => got.push(['created', list]));
@@ -322,14 +324,12 @@ describe('incident events merged per room', () => {
       .map(([kind, list]) => [kind, list.filter((i) => seqs.includes(i.seq)).map((i) => [i.id, i.seq])] as const)
       .filter(([, list]) => list.length > 0);
     expect(shape(atWall)).toEqual([
-      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]], [c.id, seqs[2]]]],
       ['created', [[a.id, seqs[3]]]],
-      ['updated', [[b.id, seqs[4]]]],
+      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]], [c.id, seqs[2]], [b.id, seqs[4]]]],
     ]);
     expect(shape(atMine)).toEqual([
-      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]]]],
       ['created', [[a.id, seqs[3]]]],
-      ['updated', [[b.id, seqs[4]]]],
+      ['updated', [[a.id, seqs[0]], [b.id, seqs[1]], [b.id, seqs[4]]]],
     ]);
     expect(shape(atTheirs)).toEqual([['updated', [[c.id, seqs[2]]]]]);
     for (const [, list] of atWall) for (const i of list) expect(Value.Check(Incident, i)).toBe(true);

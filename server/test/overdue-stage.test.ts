@@ -45,8 +45,8 @@ beforeAll(async () => {
   townDuty = await signedIn(app, { username: 'o.town', role: 'town_duty', scope: { level: 'town', townCode: here.townCode } });
   police = await signedIn(app, { username: 'o.police', role: 'unit_member', unitCode: 'police' });
   screen = openSocket(baseUrl(app), cookieHeader(townDuty.cookies));
-  screen.on('alert:raised', (a) => raised.push(a));
-  screen.on('alert:cleared', (a) => cleared.push(a));
+  screen.on('alert:raised', (as) => raised.push(...as));
+  screen.on('alert:cleared', (as) => cleared.push(...as));
   await connected(screen);
 });
 

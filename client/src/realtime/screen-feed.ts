@@ -5,7 +5,6 @@ import { readonly, shallowRef } from 'vue';
 import type { Scope } from '@shared/schemas/auth.ts';
 import type { Change } from '@shared/schemas/changes.ts';
 import type { CameraCollection } from '@shared/schemas/geo.ts';
-import type { Incident } from '@shared/schemas/incident.ts';
 import type { SubscribeRequest } from '@shared/realtime.ts';
 import { geoApi } from '../api/geo-api.ts';
 import { useIncidentsStore } from '../stores/incidents.ts';
@@ -102,27 +101,18 @@ export function startScreenFeed(scope: Scope): ScreenFeed {
   });
 
   const socket: ScreenSocket = createScreenSocket();
-  const receive = (kind: Change['kind']) => (payload: { seq: number }) => {
+  // Every event carries a list (one per kind of what one read of the log brought), in seq order.
+  const receive = <K extends Exclude<Change['kind'], 'camera:status-changed'>>(kind: K) => (payloads: { seq: number }[]) => {
     fromSocket = true;
     try {
-      sync.receive({ seq: payload.seq, at: new Date().toISOString(), kind, payload } as Change);
+      for (const payload of payloads) sync.receive({ seq: payload.seq, at: new Date().toISOString(), kind, payload } as Change);
     } finally {
       fromSocket = false;
     }
     move({ type: 'event' });
   };
-  // Merged per room: one event carries every incident of a batch, in seq order.
-  const receiveAll = (kind: 'incident:created' | 'incident:updated') => (incidents: Incident[]) => {
-    fromSocket = true;
-    try {
-      for (const incident of incidents) sync.receive({ seq: incident.seq, at: new Date().toISOString(), kind, payload: incident } as Change);
-    } finally {
-      fromSocket = false;
-    }
-    move({ type: 'event' });
-  };
-  socket.on('incident:created', receiveAll('incident:created'));
-  socket.on('incident:updated', receiveAll('incident:updated'));
+  socket.on('incident:created', receive('incident:created'));
+  socket.on('incident:updated', receive('incident:updated'));
   socket.on('alert:raised', receive('alert:raised'));
   socket.on('alert:acknowledged', receive('alert:acknowledged'));
   socket.on('alert:cleared', receive('alert:cleared'));

@@ -1,23 +1,24 @@
 // Socket.IO on the app's own HTTP server (websocket transport), guarded by
 // the REST sessions (guardSocketServer), pushing the change log: it LISTENs
 // for appends (delivered at COMMIT), reads the rows after the last seq it
-// pushed, in seq order, and emits them to the rooms of their area: incident
-// events of one read merged per room into lists, camera status changes
-// through the coalescer (one merged batch per room at most every 250 ms). No connection-state recovery: clients catch up through
+// pushed, in seq order, and emits them to the rooms of their area: what one
+// read brings as one list per room and kind, camera status changes through
+// the coalescer (one merged batch per room at most every 250 ms). No connection-state recovery: clients catch up through
 // `sync` / GET /api/v1/changes (README in server/src/realtime/).
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { Value } from 'typebox/value';
 import {
-  SubscribeRequest, SyncRequest, isMergedKind, type Ack, type AckError, type ClientToServerEvents, type ServerToClientEvents, type SubscribeResult,
+  PUSH_ORDER, SubscribeRequest, SyncRequest, type Ack, type PushedKind, type AckError, type ClientToServerEvents, type ServerToClientEvents, type SubscribeResult,
 } from '../../../shared/realtime.ts';
 import type { CameraStatusChange } from '../../../shared/schemas/device.ts';
-import type { ChangesPage, ChangeKind } from '../../../shared/schemas/changes.ts';
+import type { ChangesPage } from '../../../shared/schemas/changes.ts';
 import type { Scope } from '../../../shared/schemas/auth.ts';
 import type { ChangeRow } from '../db/repositories/changes-repository.ts';
 import { Coalescer } from '../domain/coalesce.ts';
-import { mergeRuns, type Push } from '../domain/push-runs.ts';
+import { Pacer } from '../domain/pacer.ts';
+import { batchByRoom, type Push } from '../domain/push-batches.ts';
 import { roomsForArea, scopeContains, scopeRoom } from '../domain/scope.ts';
 import { guardSocketServer, socketPrincipal, type SocketData } from '../services/socket-auth.ts';
 import { ownFilterOf } from '../services/incidents-service.ts';
@@ -58,7 +59,7 @@ function validationMessage(schema: typeof SubscribeRequest | typeof SyncRequest,
   return first ? `invalid request${first.instancePath ? ` at ${first.instancePath}` : ''}: ${first.message}` : 'invalid request';
 }
 
-export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
+export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs' | 'pushGapMs'>>(
   async (app, options) => {
     const io: LiveServer = new Server(app.server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
     const unguard = guardSocketServer(io as unknown as Server, app.auth);
@@ -73,9 +74,9 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
     let draining: Promise<void> | null = null;
     let again = false;
 
-    // One page of the log at a time: camera changes to the coalescer, the rest merged per room (domain/push-runs.ts).
+    // One page of the log at a time: camera changes to the coalescer, the rest one list per room and kind (domain/push-batches.ts).
     const emitPage = (rows: readonly ChangeRow[]) => {
-      const pushes: Push<ChangeKind, unknown>[] = [];
+      const pushes: Push<PushedKind, unknown>[] = [];
       for (const row of rows) {
         const rooms = roomsForArea(row);
         if (row.kind === 'camera:status-changed') {
@@ -87,9 +88,8 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
         pushes.push({ rooms, kind: row.kind, payload: row.payload });
       }
       // Payloads were validated against the contract when appended; the event name is the kind.
-      for (const run of mergeRuns(pushes, isMergedKind)) {
-        const room = io.to(run.room) as unknown as { emit(event: string, payload: unknown): boolean };
-        room.emit(run.kind, isMergedKind(run.kind) ? run.payloads : run.payloads[0]);
+      for (const batch of batchByRoom(pushes, PUSH_ORDER)) {
+        (io.to(batch.room).emit as (event: string, payloads: unknown[]) => boolean)(batch.kind, batch.payloads);
       }
     };
 
@@ -118,6 +118,9 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
       return draining;
     };
 
+    // On notification: at most one read per pushGapMs (domain/pacer.ts); the notifications of a gap share one read.
+    const paced = new Pacer(options.pushGapMs ?? 0, () => void drain());
+
     app.decorate('realtime', {
       get pushedSeq() {
         return pushedSeq;
@@ -131,7 +134,7 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
     let closing = false;
     const listen = async () => {
       const client = new pg.Client({ connectionString: (app.db as unknown as { options: pg.PoolConfig }).options.connectionString });
-      client.on('notification', () => void drain());
+      client.on('notification', () => paced.poke());
       client.on('error', (err) => {
         app.log.warn({ err }, 'change-log listener failed; reconnecting');
         client.end().catch(() => undefined);
@@ -217,6 +220,7 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs'>>(
     app.addHook('preClose', async () => {
       closing = true;
       clearInterval(poll);
+      paced.close();
       io.disconnectSockets(true);
       io.engine.close();
     });

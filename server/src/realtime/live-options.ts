@@ -14,6 +14,11 @@ export interface LiveOptions {
   cameraBatchMs: number;
   /** Safety poll of the change log, besides LISTEN/NOTIFY. */
   pollMs: number;
+  /**
+   * Reads of the log on notification start at least this far apart (0: at every notification). Each read is one
+   * websocket write to every screen that gets something; under a burst the commits come every few milliseconds.
+   */
+  pushGapMs: number;
 }
 
 export const LIVE_DEFAULTS: LiveOptions = {
@@ -22,6 +27,7 @@ export const LIVE_DEFAULTS: LiveOptions = {
   pruneIntervalMs: 3600_000,
   cameraBatchMs: CAMERA_BATCH_INTERVAL_MS,
   pollMs: 1000,
+  pushGapMs: 20,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,11 +38,20 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** REPORT_RATE_LIMIT_PER_MINUTE and CHANGE_RETENTION_HOURS over the defaults. */
+function boundedInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+/** REPORT_RATE_LIMIT_PER_MINUTE, CHANGE_RETENTION_HOURS and PUSH_GAP_MS over the defaults. */
 export function liveOptionsFromEnv(env: NodeJS.ProcessEnv): LiveOptions {
   return {
     ...LIVE_DEFAULTS,
     reportRateLimitPerMinute: positiveInt(env, 'REPORT_RATE_LIMIT_PER_MINUTE', LIVE_DEFAULTS.reportRateLimitPerMinute),
     changeRetentionHours: positiveInt(env, 'CHANGE_RETENTION_HOURS', LIVE_DEFAULTS.changeRetentionHours),
+    pushGapMs: boundedInt(env, 'PUSH_GAP_MS', LIVE_DEFAULTS.pushGapMs, 0, 1000),
   };
 }
