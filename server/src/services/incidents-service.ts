@@ -114,6 +114,8 @@ export function createIncidentsService({ db, repos, cipher, clock }: IncidentsDe
           kind: 'incident:updated', area: updated, entityId: id, payload: withoutSeq(maskIncident(updated)), at: now,
         }, {
           stamp: { table: 'incidents', id },
+          // The update's own transaction ends here: commit in the same round trip.
+          commit: true,
           step: {
             incidentId: id, at: now, actorId: actor.accountId, actor: actor.username, role: actor.role, action: mutation.timeline.action,
             fromStatus: current.status, toStatus: updated.status, tier: updated.tier, note: mutation.timeline.note ?? null,

@@ -8,7 +8,7 @@ import { Incident } from '../../../../shared/schemas/incident.ts';
 import { Alert } from '../../../../shared/schemas/alert.ts';
 import { CameraStatusChange } from '../../../../shared/schemas/device.ts';
 import { scopeSql, type AreaRef, type Scope } from '../../domain/scope.ts';
-import type { Queryable } from './db.ts';
+import { queryThenCommit, type Queryable } from './db.ts';
 import type { NewTimelineEntry } from './timeline-repository.ts';
 
 export interface ChangeInput {
@@ -50,30 +50,36 @@ export function checkChangePayload(kind: ChangeKind, payload: Record<string, unk
 /**
  * Appends one change in the caller's transaction and returns its seq. Must
  * run inside a transaction (the seq is only final at COMMIT); call it last,
- * just before committing, as it serialises writers until then.
+ * just before committing, as it serialises writers until then. With
+ * `commit: true` (a transaction of inTransaction's that ends here) it also
+ * commits, in the same round trip.
  */
 export async function appendChange(tx: Queryable, input: ChangeInput, also: ChangeFollowUps = {}): Promise<number> {
   checkChangePayload(input.kind, input.payload);
   const values: unknown[] = [input.kind, input.at ?? null, input.area.townCode, input.area.communityCode ?? null, input.entityId, JSON.stringify(input.payload)];
+  // Every value cast: with `commit` they are written in as literals, whose types are not inferred as a parameter's are.
   const parts = [`next AS (UPDATE change_counter SET last_seq = last_seq + 1 RETURNING last_seq)`, `logged AS (
       INSERT INTO change_log (seq, kind, at, town_code, community_code, entity_id, payload)
-      SELECT next.last_seq, $1, COALESCE($2::timestamptz, clock_timestamp()), $3, $4, $5, $6 FROM next RETURNING seq)`];
+      SELECT next.last_seq, $1::text, COALESCE($2::timestamptz, clock_timestamp()), $3::text, $4::text, $5::text, $6::jsonb FROM next RETURNING seq)`];
   if (also.stamp) {
     values.push(also.stamp.id);
     // The table name comes from STAMPED_TABLES, never from input.
-    parts.push(`stamped AS (UPDATE ${STAMPED_TABLES[also.stamp.table]} SET last_seq = (SELECT last_seq FROM next) WHERE id = $${values.length})`);
+    parts.push(`stamped AS (UPDATE ${STAMPED_TABLES[also.stamp.table]} SET last_seq = (SELECT last_seq FROM next) WHERE id = $${values.length}::uuid)`);
   }
   if (also.step) {
     const e = also.step;
     const at = values.length;
     values.push(e.incidentId, e.at, e.actorId, e.actor, e.role, e.action, e.fromStatus ?? null, e.toStatus ?? null, e.tier ?? null,
       e.note ?? null, e.data === undefined ? null : JSON.stringify(e.data));
-    const p = (k: number) => `$${at + k}`;
+    const types = ['uuid', 'timestamptz', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb'];
     parts.push(`step AS (
       INSERT INTO incident_timeline (incident_id, at, actor_id, actor, role, action, from_status, to_status, tier, note, data, seq)
-      SELECT ${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(p).join(', ')}, next.last_seq FROM next)`);
+      SELECT ${types.map((type, k) => `$${at + k + 1}::${type}`).join(', ')}, next.last_seq FROM next)`);
   }
-  const { rows } = await tx.query<{ seq: string }>(`WITH ${parts.join(',\n    ')}\n    SELECT seq FROM logged`, values);
+  const sql = `WITH ${parts.join(',\n    ')}\n    SELECT seq FROM logged`;
+  const rows = also.commit
+    ? await queryThenCommit<{ seq: string }>(tx, sql, values)
+    : (await tx.query<{ seq: string }>(sql, values)).rows;
   return Number(rows[0].seq);
 }
 
@@ -90,6 +96,8 @@ export interface ChangeFollowUps {
   stamp?: { table: keyof typeof STAMPED_TABLES; id: string };
   /** An incident's timeline step recorded with the change's seq. */
   step?: NewTimelineEntry;
+  /** Commit the caller's transaction with it, in one round trip (queryThenCommit): it must be inTransaction's and end here. */
+  commit?: boolean;
 }
 
 export interface ChangeRow {
