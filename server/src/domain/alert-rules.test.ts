@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALERT_RULE_DEFAULTS as D, alertMessage, cameraRateRule, clusterRule, fireAlarmRule, level1Rule,
+  ALERT_RULE_DEFAULTS as D, alertMessage, cameraRateRule, clusterRule, fireAlarmRule, level1Rule, mayCluster,
   type AlertRulesConfig, type IncidentFacts,
 } from './alert-rules.ts';
 
@@ -70,6 +70,22 @@ describe('clusters', () => {
   });
   it('an incident without a grid is never part of a cluster', () => {
     expect(clusterRule(incident({ area: { ...area, gridCode: null } }), [at(0), at(0), at(0)], null, D)).toBeNull();
+  });
+  it('mayCluster keeps only grids whose last alert does not cover even their newest incident (clusterRule refuses the rest)', () => {
+    const other = { ...area, gridCode: '321171001001G002' };
+    const quiet = { ...area, gridCode: '321171001001G003' };
+    const list = [
+      incident({ id: 'a1', reportedAt: at(25) }), incident({ id: 'a2', reportedAt: at(45) }), // G001: alerted at 20, window of 45 starts at 15
+      incident({ id: 'b1', reportedAt: at(25) }), incident({ id: 'b2', reportedAt: at(55) }), // G002: alerted at 20, window of 55 starts at 25
+      incident({ id: 'c1', reportedAt: at(25), area: quiet }), // G003: never alerted
+      incident({ id: 'n1', area: { ...area, gridCode: null } }),
+    ].map((f, i) => (i >= 2 && i <= 3 ? { ...f, area: other } : f));
+    const last = new Map([['321171001001G001', at(20)], ['321171001001G002', at(20)]]);
+    expect(mayCluster(list, last, D).map((f) => f.id)).toEqual(['b1', 'b2', 'c1']);
+    // What it drops, clusterRule would refuse whatever the report times.
+    for (const f of list.filter((f) => f.area.gridCode === area.gridCode)) {
+      expect(clusterRule(f, [at(0), at(10), at(20), at(25), at(30), at(45)], at(20), D)).toBeNull();
+    }
   });
 });
 

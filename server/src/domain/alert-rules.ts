@@ -107,6 +107,26 @@ export function clusterRule(
   };
 }
 
+/**
+ * The incidents of `list` whose grid may still raise a cluster alert: a grid
+ * whose last cluster alert (`lastByGrid`) lies inside the window of even its
+ * newest incident here raises none for any of them (clusterRule would refuse
+ * each), so its report times need not be read.
+ */
+export function mayCluster(list: readonly IncidentFacts[], lastByGrid: ReadonlyMap<string, Date>, config: AlertRulesConfig): IncidentFacts[] {
+  const newest = new Map<string, number>();
+  for (const f of list) {
+    const grid = f.area.gridCode;
+    if (grid) newest.set(grid, Math.max(newest.get(grid) ?? Number.NEGATIVE_INFINITY, f.reportedAt.getTime()));
+  }
+  return list.filter((f) => {
+    const grid = f.area.gridCode;
+    if (!grid) return false;
+    const raisedAt = lastByGrid.get(grid);
+    return !raisedAt || raisedAt.getTime() <= clusterWindowStart(new Date(newest.get(grid)!), config).getTime();
+  });
+}
+
 export interface CommunityCameraStats {
   townCode: string;
   communityCode: string;

@@ -22,7 +22,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { catalogueItem } from '../../../shared/catalogue.ts';
 import type { Alert, AlertKind, AlertStatus } from '../../../shared/schemas/alert.ts';
 import {
-  ALERT_RULE_DEFAULTS, alertMessage, cameraRateRule, clusterRule, clusterWindowStart, level1Rule,
+  ALERT_RULE_DEFAULTS, alertMessage, cameraRateRule, clusterRule, clusterWindowStart, level1Rule, mayCluster,
   type AlertDraft, type AlertRulesConfig, type IncidentFacts,
 } from '../domain/alert-rules.ts';
 import type { Scope } from '../domain/scope.ts';
@@ -87,15 +87,18 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   const rules = options.rules;
   const linkIncident = deps.linkIncident;
 
-  /** Appends the alert's change and records its seq, in the caller's transaction. */
-  async function publish(tx: Queryable, row: alerts.AlertRow): Promise<Alert> {
+  /**
+   * Appends the alert's change and records its seq, in the caller's transaction;
+   * with `commit`, the last statement of an inTransaction of this service's, committing it.
+   */
+  async function publish(tx: Queryable, row: alerts.AlertRow, commit = false): Promise<Alert> {
     const { seq: _old, ...payload } = alerts.publicAlert(row);
     const seq = await appendChange(tx, {
       kind: ALERT_CHANGE[row.status],
       area: { townCode: row.townCode, communityCode: row.communityCode },
       entityId: row.id,
       payload,
-    }, { stamp: { table: 'alerts', id: row.id } });
+    }, { stamp: { table: 'alerts', id: row.id }, commit });
     return { ...payload, seq };
   }
 
@@ -117,16 +120,18 @@ export function createAlertsService(deps: AlertsServiceDeps) {
    * incident: the caller does that in the same transaction.
    */
   async function raise(draft: AlertDraft, tx?: Queryable): Promise<Alert | null> {
+    const alert = tx ? await insertAndPublish(tx, draft, false) : await inTransaction(pool, (client) => insertAndPublish(client, draft, true));
+    if (alert && alert.incidentId && linkIncident && !tx) await linkSafely(alert);
+    return alert;
+  }
+
+  /** The alert row and its change; `commit`: the last statement of the caller's (this service's) transaction. */
+  async function insertAndPublish(client: Queryable, draft: AlertDraft, commit: boolean): Promise<Alert | null> {
     const item = typeof draft.detail.itemCode === 'string' ? catalogueItem(draft.detail.itemCode)?.name : undefined;
     const place = await placeNameOf(draft.area);
     const text = alertMessage(draft, { item, place: draft.kind === 'fire_alarm' ? (typeof draft.detail.sensorName === 'string' ? draft.detail.sensorName : undefined) : place });
-    const work = async (client: Queryable) => {
-      const row = await alerts.insertAlert(client, { id: randomUUID(), draft, message: text.message, messageKey: text.messageKey, raisedAt: clock() });
-      return row ? publish(client, row) : null;
-    };
-    const alert = tx ? await work(tx) : await inTransaction(pool, work);
-    if (alert && alert.incidentId && linkIncident && !tx) await linkSafely(alert);
-    return alert;
+    const row = await alerts.insertAlert(client, { id: randomUUID(), draft, message: text.message, messageKey: text.messageKey, raisedAt: clock() });
+    return row ? publish(client, row, commit) : null;
   }
 
   async function linkSafely(alert: Alert): Promise<void> {
@@ -153,7 +158,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const row = to === 'acknowledged'
         ? await alerts.acknowledgeAlert(tx, id, actor, clock())
         : await alerts.clearAlert(tx, id, actor, clock());
-      return publish(tx, row);
+      return publish(tx, row, true);
     });
   }
 
@@ -170,12 +175,16 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     }
     const gridded = list.filter((f) => f.area.gridCode);
     if (!rules.cluster.enabled || gridded.length === 0) return;
-    const grids = [...new Set(gridded.map((f) => f.area.gridCode!))];
-    const from = clusterWindowStart(new Date(Math.min(...gridded.map((f) => f.reportedAt.getTime()))), rules);
-    const to = new Date(Math.max(...gridded.map((f) => f.reportedAt.getTime())));
+    const last = await alerts.lastClusterByGrid(pool, [...new Set(gridded.map((f) => f.area.gridCode!))]);
+    // Report times are read only for grids that can still cluster (under a burst every grid has its alert, and
+    // reading every grid's times was thousands of rows a batch).
+    const open = mayCluster(gridded, last, rules);
+    if (open.length === 0) return;
+    const grids = [...new Set(open.map((f) => f.area.gridCode!))];
+    const from = clusterWindowStart(new Date(Math.min(...open.map((f) => f.reportedAt.getTime()))), rules);
+    const to = new Date(Math.max(...open.map((f) => f.reportedAt.getTime())));
     const times = await alerts.reportTimesByGrid(pool, grids, from, to);
-    const last = await alerts.lastClusterByGrid(pool, grids);
-    for (const facts of gridded) {
+    for (const facts of open) {
       const gridCode = facts.area.gridCode!;
       if (!clusterRule(facts, times.get(gridCode) ?? [], last.get(gridCode) ?? null, rules)) continue;
       // Decided again under a per-grid lock: two evaluators at once raise one cluster alert.
@@ -183,7 +192,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         await alerts.lockGrid(tx, gridCode);
         const exact = await alerts.gridReportTimes(tx, gridCode, clusterWindowStart(facts.reportedAt, rules), facts.reportedAt);
         const draft = clusterRule(facts, exact, await alerts.lastClusterAt(tx, gridCode), rules);
-        return draft ? raise(draft, tx) : null;
+        return draft ? insertAndPublish(tx, draft, true) : null;
       });
       if (raised) {
         last.set(gridCode, new Date(raised.raisedAt));
@@ -203,7 +212,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       await inTransaction(pool, async (tx) => {
         const row = await alerts.lockOpenByRuleKey(tx, ruleKey);
         if (!row) return;
-        await publish(tx, await alerts.clearAlert(tx, row.id, SYSTEM_ACTOR, clock()));
+        await publish(tx, await alerts.clearAlert(tx, row.id, SYSTEM_ACTOR, clock()), true);
       });
     }
   }
