@@ -51,6 +51,8 @@ const MAX = { concurrency: 64, ms: 15_000 };
 const HEARTBEAT = { compression: 10, ms: 30_000, tickMs: 250 };
 /** Pushes still on their way when the load stops get this long to arrive before counting. */
 const GRACE_MS = 2_000;
+/** A POST slower than this is counted by the second it was sent in (console). */
+const SLOW_POST_MS = 80;
 const RATIO = { changes: 2_000, spreadMs: 2_000, clients: 100 };
 
 /** The machine's 1-minute load average when the run began (other work on the same 2 cores shows here). */
@@ -160,6 +162,9 @@ async function measure(
   const { url } = product;
   console.log(`product at ${url} (pid ${product.pid})`);
   const pgClient = await connectToCluster(product.pgDataDir);
+  const appDb = await connectToCluster(product.pgDataDir, 'gridcc');
+  const alertLag = async () => Number((await appDb.query<{ lag: string }>(
+    'SELECT (SELECT last_seq FROM change_counter) - COALESCE((SELECT last_seq FROM alert_engine_state), 0) AS lag')).rows[0].lag);
   const fsyncMs = fdatasyncMs(dirname(product.pgDataDir));
   const idleStart = sampleCpu(product.pid);
   await sleep(5_000);
@@ -192,7 +197,9 @@ async function measure(
     const sentAt = wallNow();
     try {
       const res = await postJson(reportsUrl, { cookie: session.cookie, 'x-csrf-token': session.csrf }, body);
-      postMs.push(wallNow() - sentAt);
+      const ms = wallNow() - sentAt;
+      postMs.push(ms);
+      if (ms > SLOW_POST_MS) slowSentAt.push(sentAt);
       if (res.status !== 201) return false;
       sent.push({ id: body.id, sentAt, townCode });
       return true;
@@ -201,8 +208,13 @@ async function measure(
     }
   };
 
+  // When in a phase the slow answers were (console only): a tail spread evenly is queueing, one bunched is a stall.
+  let slowSentAt: number[] = [];
   const runPhase = async (label: string, load: (sent: Sent[], postMs: number[]) => Promise<{ failed: number; seconds: number }>, offeredPerSec?: number): Promise<PhaseResult> => {
     const sent: Sent[] = [];
+    slowSentAt = [];
+    const phaseStart = wallNow();
+    const lagBefore = await alertLag();
     const postMs: number[] = [];
     const sampler = profile(pgClient);
     const before = sampleCpu(product.pid);
@@ -224,6 +236,10 @@ async function measure(
     };
     console.log(`${label}: ${formatRate(result.ingestedPerSec)} reports/s, push p50 ${push.latency.p50.toFixed(1)} ms p99 ${push.latency.p99.toFixed(1)} ms, ` +
       `delivered ${push.delivered}/${push.expected}, server ${(share.own * 100).toFixed(0)}% PG ${(share.descendants * 100).toFixed(0)}% of a core`);
+    console.log(`  alert engine behind the log by ${lagBefore} changes at the start, ${await alertLag()} at the end`);
+    const bySecond = new Map<number, number>();
+    for (const at of slowSentAt) bySecond.set(Math.floor((at - phaseStart) / 1000), (bySecond.get(Math.floor((at - phaseStart) / 1000)) ?? 0) + 1);
+    console.log(`  POSTs over ${SLOW_POST_MS} ms by second of the phase: ${[...bySecond].map(([sec, n]) => `${sec}s:${n}`).join(' ') || 'none'}`);
     return result;
   };
 
@@ -345,6 +361,7 @@ async function measure(
   const ratio = await emitRatio(data, emitter);
 
   await pgClient.end();
+  await appDb.end();
   return report({
     sustained, phases, idle, idleFirst, fsyncMs, ratio,
     heartbeat: { cameras: data.cameras.length, sensors: data.sensors.length, perSec: heartbeatsPerSec, requests, transitions, share: hbShare, realShare, screens: camerasOnScreens },
