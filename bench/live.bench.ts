@@ -100,7 +100,7 @@ export interface PhaseResult {
   ok: number;
   failed: number;
   postMs: Percentiles;
-  push: { latency: Percentiles; expected: number; delivered: number; duplicates: number };
+  push: { latency: Percentiles; expected: number; delivered: number; duplicates: number; messages: number };
   cpu: { own: number; descendants: number; runQueue: number; bench: number; screens: number };
   /** Where the database connections waited (pg_stat_activity), when profiled. */
   profile?: PgProfile;
@@ -429,7 +429,7 @@ function report(r: {
   const cpuRatio = perChange.cpuMs / batched.cpuMs;
   const row = (p: PhaseResult) =>
     `| ${p.label} | ${p.offeredPerSec ? formatRate(p.offeredPerSec) : '–'} | **${formatRate(p.ingestedPerSec)}** | ${p.failed} | ${ms(p.postMs.p50)} / ${ms(p.postMs.p99)} | ` +
-    `**${ms(p.push.latency.p50)} / ${ms(p.push.latency.p99)}** (max ${ms(p.push.latency.max)}) | ${p.push.delivered.toLocaleString('en-US')} / ${p.push.expected.toLocaleString('en-US')} | ` +
+    `**${ms(p.push.latency.p50)} / ${ms(p.push.latency.p99)}** (max ${ms(p.push.latency.max)}) | ${p.push.delivered.toLocaleString('en-US')} / ${p.push.expected.toLocaleString('en-US')} | ${p.push.messages.toLocaleString('en-US')} | ` +
     `${pct(p.cpu.own)} | ${pct(p.cpu.runQueue)} | ${pct(p.cpu.descendants)} | ${pct(p.cpu.bench)} | ${pct(p.cpu.screens)} |`;
   const markdown = [
     `The product as \`npm start\` runs it (server/src/main.ts, embedded PostgreSQL) in a child process; ${SCREENS.kiosks + SCREENS.districtDuty + 5 * SCREENS.perTown} screens`,
@@ -441,9 +441,10 @@ function report(r: {
     `shared with whatever else ran: 1-minute load average ${loadBefore.toFixed(1)} when the run began, ${os.loadavg()[0].toFixed(1)} at its end.`,
     '',
     '"server waited" is the share of the phase the server\'s event-loop thread spent runnable but waiting for a CPU (/proc/PID/schedstat).',
+    '"in messages": the `incident:created` messages the screens received; each carries a list (what one read of the change log brought for its room).',
     '',
-    '| phase | offered / s | ingested / s | failed | POST p50 / p99 ms | push p50 / p99 ms | pushes delivered | server CPU | server waited | PG CPU | bench CPU | screens CPU |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| phase | offered / s | ingested / s | failed | POST p50 / p99 ms | push p50 / p99 ms | pushes delivered | in messages | server CPU | server waited | PG CPU | bench CPU | screens CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.phases.map(row),
     '',
     'Where the database connections were during each phase (pg_stat_activity sampled every ~50 ms, few enough not to show in PG CPU; mean connections per sample in each state):',

@@ -39,6 +39,7 @@ export function analysis(
   const product = coresAtTarget(server) + coresAtTarget(pg);
   const clients = coresAtTarget(screens) + coresAtTarget(bench);
   const atTarget = phases.find((p) => p.offeredPerSec === setup.targetRate);
+  const messages = measured.reduce((a, p) => a + p.push.messages, 0);
   const machineAtTarget = atTarget ? atTarget.cpu.own + atTarget.cpu.descendants + atTarget.cpu.bench + atTarget.cpu.screens : NaN;
   return [
     `Why: every change takes the change-log counter row's lock until COMMIT (migration 003: gap-free seqs in commit order), and a commit waits`,
@@ -50,7 +51,7 @@ export function analysis(
     '',
     `CPU per report over the ${measured.length} report phases together (${reports.toLocaleString('en-US')} reports in ${seconds.toFixed(0)} s, less the idle product's ${pct(idleBefore.own)} + ${pct(idleBefore.descendants)}`,
     `before the load): the server's Node process **${ms(server)} ms**, its PostgreSQL **${ms(pg)} ms**; the ${setup.screens} screens' process ${ms(screens)} ms`,
-    `(${setup.pushesPerReport} websocket messages to parse per report), this load generator ${ms(bench)} ms. Work left behind is not in it: the idle product`,
+    `(each report reaches ${setup.pushesPerReport} screens, in lists: ${messages.toLocaleString('en-US')} incident messages in all, ${(messages / reports).toFixed(1)} per report), this load generator ${ms(bench)} ms. Work left behind is not in it: the idle product`,
     `3 s after the last phase still took ${pct(idleAfter.own)} + ${pct(idleAfter.descendants)} of a core (the alert rules catching up, timers judging the open incidents).`,
     `What ${setup.targetRate}/s takes at these costs: the product ${product.toFixed(2)} cores (server ${coresAtTarget(server).toFixed(2)}, PostgreSQL ${coresAtTarget(pg).toFixed(2)}),`,
     `the screens and the load generator ${clients.toFixed(2)}; measured in the ${setup.targetRate}/s phase, all four together took ${machineAtTarget.toFixed(2)} of the 2 cores.`,

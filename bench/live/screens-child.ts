@@ -18,7 +18,8 @@ export type ToScreens =
 export type FromScreens =
   | { type: 'ready'; connected: number }
   | { type: 'error'; message: string }
-  | { type: 'measured'; latency: Percentiles; expected: number; delivered: number; duplicates: number }
+  /** `messages`: incident:created messages (each a list) received since the last measure. */
+  | { type: 'measured'; latency: Percentiles; expected: number; delivered: number; duplicates: number; messages: number }
   | { type: 'counters'; cameraMessages: number; cameraChanges: number; incidentMessages: number };
 
 type ScreenSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -41,6 +42,7 @@ const arrivals = new Map<string, number[]>();
 let cameraMessages = 0;
 let cameraChanges = 0;
 let incidentMessages = 0;
+let messagesSinceMeasure = 0;
 
 const send = (message: FromScreens) => process.send?.(message);
 
@@ -53,6 +55,7 @@ async function open(url: string, spec: ScreenSpec): Promise<void> {
   socket.on('incident:created', (incidents) => {
     const at = wallNow();
     incidentMessages += 1;
+    messagesSinceMeasure += 1;
     for (const incident of incidents) {
       const list = arrivals.get(incident.id);
       if (list) list.push(at);
@@ -93,7 +96,8 @@ process.on('message', (message: ToScreens) => {
         for (const t of times.slice(0, screens)) latenciesMs.push(t - sentAt);
         arrivals.delete(id);
       }
-      send({ type: 'measured', latency: percentiles(latenciesMs), expected, delivered: latenciesMs.length, duplicates });
+      send({ type: 'measured', latency: percentiles(latenciesMs), expected, delivered: latenciesMs.length, duplicates, messages: messagesSinceMeasure });
+      messagesSinceMeasure = 0;
       return;
     }
     case 'counters':
