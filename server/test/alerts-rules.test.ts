@@ -90,6 +90,21 @@ describe('level-1 incidents', () => {
     expect(otherAlerts).toHaveLength(0);
   });
 
+  it('many level-1 reports read in one batch (raised a few at a time) get one alert each, each linked to its own incident', async () => {
+    // Spread over the other towns' places so no grid clusters; the engine reads them together.
+    const places = all.filter((p) => p.townCode !== TOWN).slice(0, 12);
+    const ids = await Promise.all(places.map((p) => file(p, 'ZF-01')));
+    await app.alerts.drain();
+    const rows = await alertRows(`kind = 'level1' AND incident_id IN ('${ids.join("','")}')`);
+    expect(rows.map((r) => r.incident_id).sort()).toEqual([...ids].sort());
+    const linked = await sql<{ id: string; alert_ids: string[] }>(db.url, 'SELECT id::text, alert_ids FROM incidents WHERE id = ANY($1::uuid[])', [ids]);
+    const alertOf = new Map(rows.map((r) => [r.incident_id, r.id]));
+    for (const i of linked) expect(i.alert_ids).toEqual([alertOf.get(i.id)]);
+    // Gap-free and each change once, though they committed in no fixed order.
+    const log = await sql<{ seq: string }>(db.url, 'SELECT seq FROM change_log ORDER BY seq');
+    expect(log.map((r) => Number(r.seq))).toEqual(Array.from({ length: log.length }, (_, i) => Number(log[0].seq) + i));
+  });
+
   it('a level-2 or level-3 report raises none', async () => {
     const ids = [await file(here, 'ZF-04'), await file(here, 'ZF-09')];
     await app.alerts.drain();

@@ -17,6 +17,7 @@
 // step's transaction.
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
+import pMap from 'p-map';
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { catalogueItem } from '../../../shared/catalogue.ts';
@@ -43,6 +44,9 @@ export interface AlertsOptions {
   /** Changes read from the log per step. */
   batchSize: number;
 }
+
+/** Alerts the engine raises (and links) at once: a few, leaving the pool's other connections to reports and reads. */
+const RAISE_CONCURRENCY = 4;
 
 export const ALERTS_DEFAULTS: AlertsOptions = { rules: ALERT_RULE_DEFAULTS, tickMs: 15_000, pollMs: 1000, batchSize: 500 };
 
@@ -169,10 +173,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
    * cost two queries per batch, not five per report.
    */
   async function onIncidentsCreated(list: readonly IncidentFacts[]): Promise<void> {
-    for (const facts of list) {
-      const l1 = level1Rule(facts, rules);
-      if (l1) await raise(l1);
-    }
+    // A few at a time: one by one, each alert's round trips (raise, then link) waited on a busy event loop in turn,
+    // and under a burst the engine fell thousands of changes behind the log. Each has its own rule key and incident.
+    const level1 = list.map((facts) => level1Rule(facts, rules)).filter((d): d is AlertDraft => d !== null);
+    await pMap(level1, (draft) => raise(draft), { concurrency: RAISE_CONCURRENCY });
     const gridded = list.filter((f) => f.area.gridCode);
     if (!rules.cluster.enabled || gridded.length === 0) return;
     const last = await alerts.lastClusterByGrid(pool, [...new Set(gridded.map((f) => f.area.gridCode!))]);
@@ -184,21 +188,23 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     const from = clusterWindowStart(new Date(Math.min(...open.map((f) => f.reportedAt.getTime()))), rules);
     const to = new Date(Math.max(...open.map((f) => f.reportedAt.getTime())));
     const times = await alerts.reportTimesByGrid(pool, grids, from, to);
-    for (const facts of open) {
-      const gridCode = facts.area.gridCode!;
-      if (!clusterRule(facts, times.get(gridCode) ?? [], last.get(gridCode) ?? null, rules)) continue;
-      // Decided again under a per-grid lock: two evaluators at once raise one cluster alert.
-      const raised = await inTransaction(pool, async (tx) => {
-        await alerts.lockGrid(tx, gridCode);
-        const exact = await alerts.gridReportTimes(tx, gridCode, clusterWindowStart(facts.reportedAt, rules), facts.reportedAt);
-        const draft = clusterRule(facts, exact, await alerts.lastClusterAt(tx, gridCode), rules);
-        return draft ? insertAndPublish(tx, draft, true) : null;
-      });
-      if (raised) {
-        last.set(gridCode, new Date(raised.raisedAt));
-        if (linkIncident) await linkSafely(raised);
+    // Grids a few at a time, each grid's incidents in order (a grid's alert makes its next ones moot).
+    await pMap(grids, async (gridCode) => {
+      for (const facts of open.filter((f) => f.area.gridCode === gridCode)) {
+        if (!clusterRule(facts, times.get(gridCode) ?? [], last.get(gridCode) ?? null, rules)) continue;
+        // Decided again under a per-grid lock: two evaluators at once raise one cluster alert.
+        const raised = await inTransaction(pool, async (tx) => {
+          await alerts.lockGrid(tx, gridCode);
+          const exact = await alerts.gridReportTimes(tx, gridCode, clusterWindowStart(facts.reportedAt, rules), facts.reportedAt);
+          const draft = clusterRule(facts, exact, await alerts.lastClusterAt(tx, gridCode), rules);
+          return draft ? insertAndPublish(tx, draft, true) : null;
+        });
+        if (raised) {
+          last.set(gridCode, new Date(raised.raisedAt));
+          if (linkIncident) await linkSafely(raised);
+        }
       }
-    }
+    }, { concurrency: RAISE_CONCURRENCY });
   }
 
   /** Community camera online rates: raise below the threshold, clear on recovery. */
