@@ -184,13 +184,15 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     // reading every grid's times was thousands of rows a batch).
     const open = mayCluster(gridded, last, rules);
     if (open.length === 0) return;
-    const grids = [...new Set(open.map((f) => f.area.gridCode!))];
+    const byGrid = new Map<string, IncidentFacts[]>();
+    for (const f of open) byGrid.set(f.area.gridCode!, [...(byGrid.get(f.area.gridCode!) ?? []), f]);
+    const grids = [...byGrid.keys()];
     const from = clusterWindowStart(new Date(Math.min(...open.map((f) => f.reportedAt.getTime()))), rules);
     const to = new Date(Math.max(...open.map((f) => f.reportedAt.getTime())));
     const times = await alerts.reportTimesByGrid(pool, grids, from, to);
     // Grids a few at a time, each grid's incidents in order (a grid's alert makes its next ones moot).
     await pMap(grids, async (gridCode) => {
-      for (const facts of open.filter((f) => f.area.gridCode === gridCode)) {
+      for (const facts of byGrid.get(gridCode)!) {
         if (!clusterRule(facts, times.get(gridCode) ?? [], last.get(gridCode) ?? null, rules)) continue;
         // Decided again under a per-grid lock: two evaluators at once raise one cluster alert.
         const raised = await inTransaction(pool, async (tx) => {
