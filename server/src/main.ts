@@ -34,14 +34,8 @@ async function main(): Promise<void> {
     // The demo feed: on in demo mode unless DEMO_FEED=off or --no-feed (`npm start -- --no-feed`).
     feed: (config.feed.enabled ?? security.demo) && !process.argv.includes('--no-feed') ? { speed: config.feed.speed } : false,
   });
-  const { url } = product;
-  console.log(`\n  控制台 / Console:   ${url}\n  大屏 / Big screen:  ${url}#/screen\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
-  if (security.demo) {
-    // A wall screen a newcomer can open at once: /?kiosk=TOKEN, landing on the big-screen route.
-    const kioskToken = await product.app.accounts.issueDemoKioskToken();
-    console.log(demoBanner(security.demoPassword, kioskToken ? `${url}?kiosk=${kioskToken}#/screen` : null));
-  }
-
+  // Signals are handled before the URL is printed: a supervisor (or a test) that stops the product as soon as
+  // it sees the URL must get the graceful stop, not the default exit (the demo's kiosk token is still being made then).
   let stoppingSince = 0;
   const stop = (signal: NodeJS.Signals) => {
     if (stoppingSince) {
@@ -74,6 +68,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop); // the terminal closed: stop the database too, not leave it orphaned
+  const { url } = product;
+  console.log(`\n  控制台 / Console:   ${url}\n  大屏 / Big screen:  ${url}#/screen\n  API docs:          ${url}api/docs\n  Database:          ${config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, ${config.pgDataDir}`}\n`);
+  if (security.demo) {
+    // A wall screen a newcomer can open at once: /?kiosk=TOKEN, landing on the big-screen route.
+    // Asked to stop meanwhile, the closing database may refuse the token: the stop goes on, no banner.
+    const kioskToken = await product.app.accounts.issueDemoKioskToken().catch((err: unknown) => {
+      if (stoppingSince) return null;
+      throw err;
+    });
+    if (!stoppingSince) console.log(demoBanner(security.demoPassword, kioskToken ? `${url}?kiosk=${kioskToken}#/screen` : null));
+  }
 }
 
 main().catch((err: unknown) => {

@@ -136,6 +136,35 @@ describe('startProduct', () => {
     }
   });
 
+  it('main.ts stops cleanly on a SIGTERM sent the moment the URL is printed (the demo banner still being made)', async () => {
+    const pgDataDir = join(dir, 'main-early-pgdata');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'server/src/main.ts')], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PG_DATA_DIR: pgDataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', DEMO_FEED: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let signalled = false;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const watch = (chunk: Buffer) => {
+      output += chunk;
+      if (!signalled && /Console:\s+http/.test(output)) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      expect(await exited, output).toBe(0);
+      expect(signalled).toBe(true);
+      expect(output).toContain('stopped cleanly');
+      expect(postmasterPid(pgDataDir)).toBeUndefined();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('recovers after the server was killed (kill -9): stops the orphaned PostgreSQL and starts afresh', async () => {
     const pgDataDir = join(dir, 'crash-pgdata');
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT_DIR, 'server/src/main.ts')], {
