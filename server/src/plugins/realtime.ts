@@ -119,7 +119,7 @@ export default fp<Pick<LiveOptions, 'cameraBatchMs' | 'pollMs' | 'pushGapMs'>>(
     };
 
     // On notification: at most one read per pushGapMs (domain/pacer.ts); the notifications of a gap share one read.
-    const paced = new Pacer(options.pushGapMs ?? 0, () => void drain());
+    const paced = new Pacer(options.pushGapMs, () => void drain());
 
     app.decorate('realtime', {
       get pushedSeq() {
